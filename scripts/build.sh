@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Compiles the TypeScript sources and the native helper into dist/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npx --no-install tsc -p .
+chmod +x dist/src/cli/*.js 2>/dev/null || true

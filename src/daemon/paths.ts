@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+
+/**
+ * Every path berth uses, derived from one root prefix so several instances (tests, benchmarks, a
+ * demo) run side by side. With root "/" these are the production paths of DESIGN.md §1.
+ */
+export interface ContainerdPaths {
+  /** gRPC socket. */
+  socket: string;
+  /** Persistent root (content, snapshots, metadata). */
+  root: string;
+  /** Runtime state (shim sockets, task bundles). */
+  state: string;
+  /** runc state root passed to the shim, so two daemons never share it. */
+  runcRoot: string;
+  /** Generated containerd config. */
+  config: string;
+  /** Daemon output when berth manages it. */
+  log: string;
+  /** pidfile written when berth manages it. */
+  pidfile: string;
+  /** cgroup parent of every container this daemon runs. */
+  cgroupParent: string;
+}
+
+export interface BerthPaths {
+  /** The prefix every other path starts with ("/" in production). */
+  root: string;
+  hostContainerd: ContainerdPaths;
+  orchestratorContainerd: ContainerdPaths;
+  /** berth's runtime dir: API socket, pidfile, exec FIFOs. */
+  run: string;
+  apiSocket: string;
+  berthdPidfile: string;
+  /** FIFOs for exec sessions. */
+  fifoDir: string;
+  /** berth's persistent data: datastore, host-container storage, audit log. */
+  data: string;
+  datastore: string;
+  /** Persistent storage of each host container: `<hostContainers>/<name>`. */
+  hostContainers: string;
+  /** Persistent storage of each bootstrap container. */
+  bootstrapContainers: string;
+  /** Logs: berthd's own and one file per container. */
+  logs: string;
+  containerLogs: string;
+}
+
+function containerdPaths(root: string, name: string, cgroupParent: string): ContainerdPaths {
+  const state = path.join(root, 'run', name);
+  return {
+    socket: path.join(state, 'containerd.sock'),
+    root: path.join(root, 'var/lib', name),
+    state,
+    runcRoot: path.join(state, 'runc'),
+    config: path.join(root, 'etc', name, 'config.toml'),
+    log: path.join(root, 'var/log/berth', `${name}.log`),
+    pidfile: path.join(root, 'run/berth', `${name}.pid`),
+    cgroupParent,
+  };
+}
+
+/**
+ * Short tag that keeps the cgroup parents of different roots apart (cgroups are global to the
+ * machine even when every file path is prefixed).
+ */
+function rootTag(root: string): string {
+  if (root === '/') return '';
+  return '-' + createHash('sha256').update(root).digest('hex').slice(0, 8);
+}
+
+export function berthPaths(root = '/'): BerthPaths {
+  const abs = path.resolve(root);
+  const tag = rootTag(abs);
+  const run = path.join(abs, 'run/berth');
+  const data = path.join(abs, 'var/lib/berth');
+  const logs = path.join(abs, 'var/log/berth');
+  return {
+    root: abs,
+    hostContainerd: containerdPaths(abs, 'host-containerd', `/berth${tag}/host`),
+    orchestratorContainerd: containerdPaths(abs, 'containerd', `/berth${tag}/orchestrator`),
+    run,
+    apiSocket: path.join(run, 'api.sock'),
+    berthdPidfile: path.join(run, 'berthd.pid'),
+    fifoDir: path.join(run, 'fifo'),
+    data,
+    datastore: path.join(data, 'datastore'),
+    hostContainers: path.join(data, 'host-containers'),
+    bootstrapContainers: path.join(data, 'bootstrap-containers'),
+    logs,
+    containerLogs: path.join(logs, 'containers'),
+  };
+}
