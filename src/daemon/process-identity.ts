@@ -1,0 +1,32 @@
+import { readFile } from 'node:fs/promises';
+
+/** Whether a process with this pid exists (a zombie counts as existing). */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** argv of a live process, or undefined when it is gone. */
+export async function processArgv(pid: number): Promise<string[] | undefined> {
+  try {
+    const raw = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+    if (raw === '') return undefined; // zombie or kernel thread
+    return raw.replace(/\0$/, '').split('\0');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads a pidfile; undefined when missing or not a pid. */
+export async function readPidfile(file: string): Promise<number | undefined> {
+  try {
+    const pid = Number.parseInt((await readFile(file, 'utf8')).trim(), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,34 @@
+import { ContainerdClient } from '../../src/containerd/index.js';
+import { ManagedContainerd } from '../../src/daemon/managed-containerd.js';
+import { berthPaths, type BerthPaths } from '../../src/daemon/paths.js';
+import { silentLogger } from '../../src/lib/logger.js';
+import { makeTempRoot, removeTempRoot } from './temp-root.js';
+
+export interface TestContainerd {
+  root: string;
+  paths: BerthPaths;
+  daemon: ManagedContainerd;
+  client: ContainerdClient;
+  /** Stops the daemon, kills leftovers, unmounts and removes the root. */
+  cleanup(): Promise<void>;
+}
+
+/** A private host-containerd under a fresh temp root, started through berth's own runtime manager. */
+export async function startTestContainerd(options: { namespace?: string } = {}): Promise<TestContainerd> {
+  const root = await makeTempRoot();
+  const paths = berthPaths(root);
+  const daemon = new ManagedContainerd({ role: 'host', paths: paths.hostContainerd, logger: silentLogger });
+  await daemon.start();
+  const client = ContainerdClient.connect({ socket: paths.hostContainerd.socket, namespace: options.namespace ?? 'default' });
+  return {
+    root,
+    paths,
+    daemon,
+    client,
+    async cleanup() {
+      client.close();
+      await daemon.stop({ graceMs: 3000 });
+      await removeTempRoot(root);
+    },
+  };
+}
