@@ -11,8 +11,6 @@ const ALWAYS_DISABLED = [
   'io.containerd.snapshotter.v1.btrfs',
   'io.containerd.snapshotter.v1.devmapper',
   'io.containerd.snapshotter.v1.zfs',
-  // The v1 runtime keeps state under /run/containerd whatever the root; only runc v2 shims are used.
-  'io.containerd.runtime.v1.linux',
 ];
 
 /**
@@ -30,13 +28,13 @@ export function containerdConfig(role: ContainerdRole, paths: ContainerdPaths): 
     ttrpc: { address: `${paths.socket}.ttrpc` },
     debug: { address: '' },
     metrics: { address: '' },
+    // The tasks service needs the v1 runtime plugin loaded (1.6); keep its unused state in our root.
+    plugins: { 'io.containerd.runtime.v1.linux': { runtime_root: `${paths.state}/runc-v1` } } as Record<string, unknown>,
   };
   if (role === 'orchestrator') {
-    config['plugins'] = {
-      'io.containerd.grpc.v1.cri': {
+    (config['plugins'] as Record<string, unknown>)['io.containerd.grpc.v1.cri'] = {
         // The CRI's runc shims must not share the default /run/containerd/runc with anyone.
-        containerd: { runtimes: { runc: { runtime_type: 'io.containerd.runc.v2', options: { Root: paths.runcRoot } } } },
-      },
+      containerd: { runtimes: { runc: { runtime_type: 'io.containerd.runc.v2', options: { Root: paths.runcRoot } } } },
     };
   }
   return stringify(config) + '\n';
