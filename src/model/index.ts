@@ -1,0 +1,22 @@
+export * from './settings.js';
+export { parseImageReference, formatImageReference } from './image-reference.js';
+export type { ImageReference, RegistryImageReference, OciArchiveReference } from './image-reference.js';
+export { validateSettings, validateSettingsPatch } from './validate-settings.js';
+export type { SettingsChange } from './validate-settings.js';
+export { defaultSettings } from './defaults.js';
+export type { DefaultSettingsOptions } from './defaults.js';
+export { mergeSettings, changedKeys } from './effective-settings.js';
+export {
+  SETTINGS_ROOT,
+  keySegments,
+  toFullKey,
+  isUnderKey,
+  flattenSettings,
+  unflattenSettings,
+  deepFreeze,
+} from './settings-keys.js';
+export type { JsonObject } from './settings-keys.js';
+export { resolveSchemaPath, SETTINGS_SCHEMA } from './settings-schema.js';
+export { parseKeypair, keypairsToTree, typeKeypairValue } from './keypair.js';
+export { decodeBase64 } from './base64.js';
+export { parseRfc3339 } from './rfc3339.js';
