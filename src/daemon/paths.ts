@@ -29,7 +29,7 @@ export interface BerthPaths {
   root: string;
   hostContainerd: ContainerdPaths;
   orchestratorContainerd: ContainerdPaths;
-  /** berth's runtime dir: API socket, pidfile, exec FIFOs. */
+  /** berth's runtime dir: API socket and pidfile (bind-mounted read-only into host containers). */
   run: string;
   apiSocket: string;
   berthdPidfile: string;
@@ -83,7 +83,8 @@ export function berthPaths(root = '/'): BerthPaths {
     run,
     apiSocket: path.join(run, 'api.sock'),
     berthdPidfile: path.join(run, 'berthd.pid'),
-    fifoDir: path.join(run, 'fifo'),
+    // Not under run/berth: that directory is bind-mounted into host containers for the API socket.
+    fifoDir: path.join(abs, 'run/berth-exec'),
     data,
     datastore: path.join(data, 'datastore'),
     hostContainers: path.join(data, 'host-containers'),
