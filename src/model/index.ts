@@ -16,7 +16,9 @@ export {
   deepFreeze,
 } from './settings-keys.js';
 export type { JsonObject } from './settings-keys.js';
-export { resolveSchemaPath, SETTINGS_SCHEMA } from './settings-schema.js';
+export { resolveSchemaPath, knownFullKey, SETTINGS_SCHEMA } from './settings-schema.js';
 export { parseKeypair, keypairsToTree, typeKeypairValue } from './keypair.js';
 export { decodeBase64 } from './base64.js';
 export { parseRfc3339 } from './rfc3339.js';
+export { parseSettingsDocument } from './settings-document.js';
+export type { SettingsDocumentOptions } from './settings-document.js';

@@ -1,7 +1,7 @@
 import { BerthError } from '../errors/index.js';
 import { describeValue } from './describe-value.js';
-import { resolveSchemaPath } from './settings-schema.js';
-import { keySegments, toFullKey, unflattenSettings, type JsonObject } from './settings-keys.js';
+import { knownFullKey } from './settings-schema.js';
+import { unflattenSettings, type JsonObject } from './settings-keys.js';
 
 /**
  * `PATCH /settings/keypair` input, Bottlerocket's `apiclient set KEY=VALUE` form: the key before the
@@ -25,9 +25,7 @@ export function parseKeypair(pair: string): { key: string; value: boolean | numb
   if (typeof pair !== 'string') throw new BerthError('INVALID_ARGUMENT', `Invalid key=value pair ${describeValue(pair)}: expected a string`);
   const eq = pair.indexOf('=');
   if (eq === -1) throw new BerthError('INVALID_ARGUMENT', `Invalid key=value pair ${describeValue(pair)}: expected KEY=VALUE`);
-  const key = pair.slice(0, eq);
-  resolveSchemaPath(keySegments(key));
-  return { key: toFullKey(key), value: typeKeypairValue(pair.slice(eq + 1)) };
+  return { key: knownFullKey(pair.slice(0, eq)), value: typeKeypairValue(pair.slice(eq + 1)) };
 }
 
 /** Turns `["a.b=c", …]` into the settings tree a JSON PATCH would carry (not yet validated). */

@@ -9,6 +9,7 @@ import {
   type FieldValidator,
 } from './field-validators.js';
 import { validateRegistryCredentials, validateRegistryMirrors } from './registry-settings.js';
+import { keySegments, toFullKey } from './settings-keys.js';
 import { CONTAINER_NAME_PATTERN } from './settings.js';
 
 /**
@@ -94,4 +95,10 @@ export function resolveSchemaPath(segments: readonly string[]): SchemaNode {
   }
   if (segments.length > fieldAt + 1) throw unknown(segments.slice(0, fieldAt + 2), []);
   return { kind: 'field', validate };
+}
+
+/** `key` as a full key (`settings.` added) after checking that it names a known setting or table. */
+export function knownFullKey(key: string): string {
+  resolveSchemaPath(keySegments(key));
+  return toFullKey(key);
 }

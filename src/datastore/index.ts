@@ -1,0 +1,7 @@
+export { Datastore } from './datastore.js';
+export type { DatastoreOpenOptions, SettingsListener } from './datastore.js';
+export { DATASTORE_FILE } from './datastore-file.js';
+export { DEFAULT_TRANSACTION, checkTransactionName } from './transaction-name.js';
+export { applyLaunchUserData, LAUNCH_TRANSACTION, LAUNCH_MARKER } from './launch-user-data.js';
+export type { LaunchUserDataOptions, LaunchUserDataResult } from './launch-user-data.js';
+export { writeFileAtomic, fsyncDir } from './atomic-write.js';
