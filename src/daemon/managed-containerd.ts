@@ -7,7 +7,7 @@ import { Backoff } from '../lib/backoff.js';
 import type { Logger } from '../lib/logger.js';
 import { containerdConfig, type ContainerdRole } from './containerd-config.js';
 import type { ContainerdPaths } from './paths.js';
-import { processArgv, processExists, readPidfile } from './process-identity.js';
+import { processArgv, processRunning, readPidfile } from './process-identity.js';
 
 export interface ManagedContainerdOptions {
   role: ContainerdRole;
@@ -139,7 +139,7 @@ export class ManagedContainerd {
     clearInterval(this.#poll);
     if (this.#child) return;
     this.#poll = setInterval(() => {
-      if (this.#pid !== undefined && !processExists(this.#pid)) this.#onDeath({ code: null, signal: null });
+      if (this.#pid !== undefined && !processRunning(this.#pid)) this.#onDeath({ code: null, signal: null });
     }, this.#pollMs);
     this.#poll.unref();
   }
@@ -202,7 +202,7 @@ async function terminate(pid: number, graceMs: number): Promise<void> {
   };
   signal('SIGTERM');
   const deadline = Date.now() + graceMs;
-  while (processExists(pid) && (await processArgv(pid)) !== undefined) {
+  while (processRunning(pid)) {
     if (Date.now() > deadline) {
       signal('SIGKILL');
       break;

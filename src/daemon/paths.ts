@@ -32,7 +32,8 @@ export interface BerthPaths {
   /** berth's runtime dir: API socket and pidfile (bind-mounted read-only into host containers). */
   run: string;
   apiSocket: string;
-  berthdPidfile: string;
+  /** berthd's pid and mode while it runs (JSON). */
+  berthdState: string;
   /** FIFOs for exec sessions. */
   fifoDir: string;
   /** berth's persistent data: datastore, host-container storage, audit log. */
@@ -82,7 +83,7 @@ export function berthPaths(root = '/'): BerthPaths {
     orchestratorContainerd: containerdPaths(abs, 'containerd', `/berth${tag}/orchestrator`),
     run,
     apiSocket: path.join(run, 'api.sock'),
-    berthdPidfile: path.join(run, 'berthd.pid'),
+    berthdState: path.join(run, 'berthd.json'),
     // Not under run/berth: that directory is bind-mounted into host containers for the API socket.
     fifoDir: path.join(abs, 'run/berth-exec'),
     data,

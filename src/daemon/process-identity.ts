@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
 /** Whether a process with this pid exists (a zombie counts as existing). */
@@ -28,5 +29,20 @@ export async function readPidfile(file: string): Promise<number | undefined> {
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Whether the process exists and is not a zombie. A daemon adopted from an earlier berthd is not our
+ * child, so when it dies it may stay a zombie until PID 1 reaps it (some PID 1s never do).
+ */
+export function processRunning(pid: number): boolean {
+  if (!processExists(pid)) return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 3, after the parenthesised command name (which may itself contain spaces or parens).
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
   }
 }
