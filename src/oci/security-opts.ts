@@ -55,3 +55,12 @@ export function withApparmorProfile(profile: string): SpecOpt {
     else spec.process.apparmorProfile = profile;
   };
 }
+
+/**
+ * Drops the process and mount labels. runc refuses to start a container with a label on a kernel
+ * without SELinux, so the runtime applies this last when the host has no SELinux.
+ */
+export const withoutSelinuxLabels: SpecOpt = (spec) => {
+  delete spec.process.selinuxLabel;
+  delete spec.linux.mountLabel;
+};
