@@ -1,0 +1,179 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { HostContainerController } from './controller.js';
+import type { RuntimePort } from './runtime-port.js';
+import type { ActualContainer, DesiredContainer } from './types.js';
+import type { Settings } from '../model/index.js';
+import { silentLogger } from '../lib/logger.js';
+
+/** A state table standing in for host-containerd: enough to test decisions, not containerd. */
+class TableRuntime implements RuntimePort {
+  containers = new Map<string, ActualContainer>();
+  userData = new Map<string, string>();
+  calls: string[] = [];
+  #pid = 100;
+  #onChange: ((n: string, k: 'host' | 'bootstrap') => void) | undefined;
+
+  async list() {
+    return [...this.containers.values()];
+  }
+  async inspect(name: string) {
+    const c = this.containers.get(name);
+    return c ? { ...c } : undefined;
+  }
+  async storedNames() {
+    return [...this.userData.keys()];
+  }
+  async syncUserData(name: string, _k: 'host', data: Buffer | undefined) {
+    if (data) this.userData.set(name, data.toString());
+    else this.userData.delete(name);
+  }
+  async create(d: DesiredContainer) {
+    this.calls.push(`create ${d.name}`);
+    this.containers.set(d.name, { name: d.name, kind: 'host', id: d.name, hash: d.hash, task: 'none' });
+    return { imageDigest: 'sha256:img' };
+  }
+  async start(name: string) {
+    this.calls.push(`start ${name}`);
+    const c = this.containers.get(name)!;
+    c.task = 'running';
+    c.pid = ++this.#pid;
+    return { pid: c.pid };
+  }
+  async stop(name: string) {
+    this.calls.push(`stop ${name}`);
+    const c = this.containers.get(name);
+    if (c) c.task = 'none';
+    return c ? { exitCode: 143, exitedAt: new Date() } : undefined;
+  }
+  async remove(name: string) {
+    this.calls.push(`remove ${name}`);
+    this.containers.delete(name);
+  }
+  watch(onChange: (n: string, k: 'host' | 'bootstrap') => void) {
+    this.#onChange = onChange;
+    return { close: () => undefined };
+  }
+  /** The container's process dies (as an event from containerd would say). */
+  exit(name: string, code: number) {
+    const c = this.containers.get(name)!;
+    c.task = 'stopped';
+    c.exitCode = code;
+    this.#onChange?.(name, 'host');
+  }
+}
+
+function setup(initial: Settings) {
+  let settings = initial;
+  const runtime = new TableRuntime();
+  const ctl = new HostContainerController({
+    runtime,
+    settings: () => settings,
+    logger: silentLogger,
+    restartBackoff: { baseMs: 1000, maxMs: 8000, jitter: 0, resetAfterMs: 60_000 },
+    resyncMs: 3_600_000,
+  });
+  return {
+    runtime,
+    ctl,
+    set(next: Settings, keys: string[]) {
+      settings = next;
+      ctl.settingsChanged(keys);
+    },
+  };
+}
+
+const control = { source: 'oci-archive:/c.tar', enabled: true };
+const admin = { source: 'oci-archive:/a.tar', enabled: false, superpowered: true };
+
+test('controller starts enabled containers, leaves disabled ones, and re-setting a value restarts nothing', async () => {
+  const { runtime, ctl, set } = setup({ 'host-containers': { control, admin } });
+  await ctl.start();
+  await ctl.idle();
+  assert.deepEqual(runtime.calls, ['create control', 'start control']);
+  set({ 'host-containers': { control: { ...control }, admin } }, ['settings.host-containers.control.enabled']);
+  await ctl.idle();
+  assert.deepEqual(runtime.calls, ['create control', 'start control'], 'same value: nothing restarted');
+  const status = ctl.status();
+  assert.equal(status.find((s) => s.name === 'control')?.state, 'running');
+  assert.equal(status.find((s) => s.name === 'admin')?.state, 'disabled');
+  await ctl.stop();
+});
+
+test('controller replaces only the container whose settings changed, and removes a disabled one', async () => {
+  const { runtime, ctl, set } = setup({ 'host-containers': { control, admin: { ...admin, enabled: true } } });
+  await ctl.start();
+  await ctl.idle();
+  runtime.calls = [];
+  set({ 'host-containers': { control, admin: { ...admin, enabled: true, superpowered: false } } }, ['settings.host-containers.admin.superpowered']);
+  await ctl.idle();
+  assert.deepEqual(runtime.calls, ['stop admin', 'remove admin', 'create admin', 'start admin']);
+  runtime.calls = [];
+  set({ 'host-containers': { control, admin } }, ['settings.host-containers.admin.enabled']);
+  await ctl.idle();
+  assert.deepEqual(runtime.calls, ['stop admin', 'remove admin']);
+  assert.equal(ctl.status().find((s) => s.name === 'admin')?.lastExit?.code, 143);
+  await ctl.stop();
+});
+
+test('controller writes user data before create and removes it when the setting goes', async () => {
+  const withData = { ...control, 'user-data': Buffer.from('{"ssh":{}}').toString('base64') };
+  const { runtime, ctl, set } = setup({ 'host-containers': { control: withData } });
+  await ctl.start();
+  await ctl.idle();
+  assert.equal(runtime.userData.get('control'), '{"ssh":{}}');
+  set({ 'host-containers': { control } }, ['settings.host-containers.control.user-data']);
+  await ctl.idle();
+  assert.equal(runtime.userData.has('control'), false);
+  assert.deepEqual(runtime.calls.slice(-4), ['stop control', 'remove control', 'create control', 'start control'], 'user-data change replaces');
+  await ctl.stop();
+});
+
+test('controller restarts an exited container with growing backoff', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'] });
+  const { runtime, ctl } = setup({ 'host-containers': { control } });
+  await ctl.start();
+  await ctl.idle();
+  const tick = () => new Promise((r) => setImmediate(r));
+  runtime.calls = [];
+  runtime.exit('control', 3);
+  await ctl.idle();
+  assert.deepEqual(runtime.calls, [], 'not restarted at once');
+  const st = ctl.status()[0]!;
+  assert.equal(st.state, 'restarting');
+  assert.deepEqual(st.lastExit?.code, 3);
+  t.mock.timers.tick(1000);
+  await tick();
+  await ctl.idle();
+  assert.deepEqual(runtime.calls, ['start control']);
+  runtime.exit('control', 3);
+  await ctl.idle();
+  t.mock.timers.tick(1000);
+  await tick();
+  await ctl.idle();
+  assert.deepEqual(runtime.calls, ['start control'], 'second exit waits 2 s, not 1 s');
+  t.mock.timers.tick(1000);
+  await tick();
+  await ctl.idle();
+  assert.deepEqual(runtime.calls, ['start control', 'start control']);
+  assert.equal(ctl.status()[0]!.restarts, 2);
+  await ctl.stop();
+});
+
+test('settingsChanged() looks only at the containers the keys touch; registry changes touch all', async () => {
+  const { runtime, ctl, set } = setup({ 'host-containers': { control, other: { ...control } } });
+  await ctl.start();
+  await ctl.idle();
+  runtime.calls = [];
+  set({ 'host-containers': { control, other: { ...control, superpowered: true } } }, ['settings.host-containers.other.superpowered']);
+  await ctl.idle();
+  assert.ok(runtime.calls.every((c) => c.endsWith('other')));
+  runtime.calls = [];
+  set(
+    { 'host-containers': { control, other: { ...control, superpowered: true } }, 'container-registry': { mirrors: [{ registry: '*', endpoint: ['https://m'] }] } },
+    ['settings.container-registry.mirrors'],
+  );
+  await ctl.idle();
+  assert.deepEqual(runtime.calls.filter((c) => c.startsWith('create')).sort(), ['create control', 'create other']);
+  await ctl.stop();
+});

@@ -1,0 +1,30 @@
+import type { ActualContainer, ContainerKind, DesiredContainer } from './types.js';
+
+export interface ExitInfo {
+  exitCode: number;
+  exitedAt: Date | undefined;
+}
+
+/**
+ * What the reconciler needs from the container runtime; src/runtime implements it with
+ * host-containerd. Every method is idempotent and treats "already so" as success.
+ */
+export interface RuntimePort {
+  /** Every container berth created, of both kinds. */
+  list(): Promise<ActualContainer[]>;
+  inspect(name: string, kind: ContainerKind): Promise<ActualContainer | undefined>;
+  /** Names that have persistent storage (to clean user data of containers no longer in settings). */
+  storedNames(kind: ContainerKind): Promise<string[]>;
+  /** Writes the decoded user data into the container's storage (0600), or removes it when undefined. */
+  syncUserData(name: string, kind: ContainerKind, data: Buffer | undefined): Promise<void>;
+  /** Gets the image (import or pull) and creates the container; does not start it. */
+  create(desired: DesiredContainer): Promise<{ imageDigest: string }>;
+  /** Starts the task, first deleting a stopped one. */
+  start(name: string, kind: ContainerKind): Promise<{ pid: number }>;
+  /** SIGTERM, grace, SIGKILL to all; deletes the task. Undefined when there was none. */
+  stop(name: string, kind: ContainerKind, options: { graceMs: number }): Promise<ExitInfo | undefined>;
+  /** Removes task, snapshot and container. */
+  remove(name: string, kind: ContainerKind): Promise<void>;
+  /** Calls back with a container name whenever host-containerd reports a change to it. */
+  watch(onChange: (name: string, kind: ContainerKind) => void): { close(): void };
+}
