@@ -1,0 +1,148 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Readable } from 'node:stream';
+import { rm } from 'node:fs/promises';
+import { BerthError } from '../errors/index.js';
+import type { Datastore } from '../datastore/index.js';
+import type { Logger } from '../lib/logger.js';
+import { errorResponse } from './http-status.js';
+import { parseJsonBody, readBody } from './request-body.js';
+import { checkQueryNames, parseRequestTarget } from './request-target.js';
+import { Router, type Route, type RouteResult } from './router.js';
+import { settingsRoutes } from './settings-routes.js';
+import { txRoutes } from './tx-routes.js';
+import { prepareSocketPath, resolveGroupId, setSocketAccess } from './unix-socket.js';
+
+/**
+ * berth's API: HTTP/1.1 + JSON on a Unix socket, Bottlerocket's paths and semantics (docs/api.md).
+ * Errors are `{code, message}` with the status of ./http-status.ts. The server only reads and
+ * changes settings through the datastore; extra routes and an upgrade handler (exec) come from the
+ * daemon, so this layer never touches containerd.
+ */
+export type ApiLogger = Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
+
+export interface ApiServerOptions {
+  datastore: Datastore;
+  /** Absolute path of the socket; its parent directory is created when missing. Required. */
+  socketPath: string;
+  /** Mode set after bind. Default 0o660. */
+  socketMode?: number;
+  /** Owner group set after bind: a gid or a group name. Optional. */
+  socketGroup?: number | string;
+  /** Where group names are looked up. Default `/etc/group`. */
+  groupFile?: string;
+  /** Largest request body in bytes; bigger ones get 413. Default 1 MiB. */
+  bodyLimit?: number;
+  logger?: ApiLogger;
+  /** Extra routes, matched after the built-in ones. */
+  routes?: readonly Route[];
+  /** Handles HTTP upgrade requests (e.g. `GET /exec`); without it they get 404. */
+  upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+}
+
+export interface ApiServer {
+  readonly socketPath: string;
+  listen(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const silent: ApiLogger = { info() {}, warn() {}, error() {}, debug() {} };
+
+function send(res: ServerResponse, result: RouteResult): void {
+  const { status, body } = result;
+  if (body === undefined) {
+    res.writeHead(status).end();
+  } else if (typeof body === 'string' || Buffer.isBuffer(body)) {
+    res.writeHead(status, { 'content-type': result.contentType ?? 'text/plain; charset=utf-8' }).end(body);
+  } else if (body instanceof Readable) {
+    res.writeHead(status, { 'content-type': result.contentType ?? 'text/plain; charset=utf-8' });
+    body.on('error', () => res.destroy());
+    res.on('close', () => body.destroy());
+    body.pipe(res);
+  } else {
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  }
+}
+
+export function createApiServer(options: ApiServerOptions): ApiServer {
+  const { datastore, socketPath } = options;
+  const logger = options.logger ?? silent;
+  const bodyLimit = options.bodyLimit ?? 1024 * 1024;
+  const router = new Router();
+  for (const route of [...settingsRoutes(datastore), ...txRoutes(datastore), ...(options.routes ?? [])]) router.add(route);
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<RouteResult> {
+    const method = req.method ?? 'GET';
+    const { pathname, query } = parseRequestTarget(req.url ?? '');
+    const match = router.match(method, pathname);
+    if (match.kind === 'none') throw new BerthError('NOT_FOUND', `No such endpoint: ${method} ${pathname.slice(0, 100)}`);
+    if (match.kind === 'wrong-method') {
+      res.setHeader('allow', match.allowed.join(', '));
+      const message = `Method ${method.slice(0, 20)} is not allowed on ${pathname} (allowed: ${match.allowed.join(', ')})`;
+      return { status: 405, body: { code: 'INVALID_ARGUMENT', message } };
+    }
+    if (match.route.query !== undefined) checkQueryNames(query, match.route.query);
+    const body = parseJsonBody(await readBody(req, { limit: bodyLimit }));
+    return match.route.handler({ params: match.params, query, body, req });
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).then(
+      (result) => {
+        logger.debug({ method: req.method, url: req.url, status: result.status }, 'api request');
+        send(res, result);
+      },
+      (err: unknown) => {
+        const { status, body } = errorResponse(err);
+        if (status >= 500) logger.error({ err, method: req.method, url: req.url }, 'api request failed');
+        else logger.debug({ method: req.method, url: req.url, status, code: body.code }, 'api request rejected');
+        if (status === 413) res.setHeader('connection', 'close');
+        if (res.headersSent) res.destroy();
+        else send(res, { status, body });
+      },
+    );
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (options.upgrade) {
+      options.upgrade(req, socket, head);
+      return;
+    }
+    const body = JSON.stringify({ code: 'NOT_FOUND', message: `No upgrade endpoint: ${String(req.url).slice(0, 100)}` });
+    socket.end(`HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
+  server.on('clientError', (err, socket) => {
+    logger.debug({ err }, 'api client error');
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  async function close(): Promise<void> {
+    if (!server.listening) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    await rm(socketPath, { force: true });
+  }
+
+  async function listen(): Promise<void> {
+    await prepareSocketPath(socketPath);
+    const gid = options.socketGroup === undefined ? undefined : await resolveGroupId(options.socketGroup, { groupFile: options.groupFile ?? '/etc/group' });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(socketPath, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    try {
+      await setSocketAccess(socketPath, { mode: options.socketMode ?? 0o660, ...(gid === undefined ? {} : { gid }) });
+    } catch (err) {
+      await close();
+      throw new BerthError('FAILED_PRECONDITION', `Cannot set the group and mode of '${socketPath}': ${(err as Error).message}`, { cause: err });
+    }
+    logger.info({ socket: socketPath }, 'api listening');
+  }
+
+  return { socketPath, listen, close };
+}
