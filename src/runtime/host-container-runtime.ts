@@ -1,0 +1,227 @@
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ContainerdClient, Container, Process } from '../containerd/index.js';
+import { timestampToDate } from '../containerd/index.js';
+import { isNotFound, messageOf } from '../errors/index.js';
+import type { Logger } from '../lib/logger.js';
+import { backoffDelay } from '../lib/backoff.js';
+import { bootstrapClass, defaultClass, superpoweredClass, type ClassInputs, type HostFiles, type PrivilegedHost } from '../oci/classes.js';
+import { generateSpec, type SpecOpt } from '../oci/spec.js';
+import { withoutSelinuxLabels } from '../oci/security-opts.js';
+import type { Settings } from '../model/index.js';
+import type { ExitInfo, RuntimePort } from '../reconciler/runtime-port.js';
+import type { ActualContainer, ContainerKind, DesiredContainer, TaskState } from '../reconciler/types.js';
+import { containerIdOf, LABELS } from './container-id.js';
+import { createContainer, removeContainer, snapshotKeyOf } from './container-ops.js';
+import type { ImageSource } from './image-source.js';
+import { loggerUri, type LogLimits } from './log-uri.js';
+import { deleteTask, startTask, stopTask, taskState } from './task-ops.js';
+
+export interface RuntimeLayout {
+  /** Storage roots: `<root>/<name>` per container. */
+  hostContainers: string;
+  bootstrapContainers: string;
+  /** One log file per container. */
+  containerLogs: string;
+  runcRoot: string;
+  cgroupParent: string;
+}
+
+export interface HostContainerRuntimeOptions {
+  client: ContainerdClient;
+  images: ImageSource;
+  layout: RuntimeLayout;
+  /** Host files every container gets (storageDir is filled in per container). */
+  hostFiles: Omit<HostFiles, 'storageDir'>;
+  privileged: PrivilegedHost;
+  /** Apply SELinux labels (only when the kernel has SELinux; runc refuses them otherwise). */
+  selinux: boolean;
+  /** berth-logger binary, the shim's log driver. */
+  logger: string;
+  logLimits?: Omit<LogLimits, 'file'>;
+  /** The registry settings, read when an image must be pulled. */
+  registry: () => NonNullable<Settings['container-registry']>;
+  log: Logger;
+}
+
+const TASK_STATES: Record<string, TaskState> = { RUNNING: 'running', CREATED: 'created', PAUSED: 'paused', PAUSING: 'paused', STOPPED: 'stopped' };
+
+/** The reconciler's RuntimePort over host-containerd: berth's containers are the ones with its labels. */
+export class HostContainerRuntime implements RuntimePort {
+  #o: HostContainerRuntimeOptions;
+  #names = new Map<string, { name: string; kind: ContainerKind }>();
+
+  constructor(options: HostContainerRuntimeOptions) {
+    this.#o = options;
+  }
+
+  get client(): ContainerdClient {
+    return this.#o.client;
+  }
+
+  storageDirOf(name: string, kind: ContainerKind): string {
+    return path.join(kind === 'host' ? this.#o.layout.hostContainers : this.#o.layout.bootstrapContainers, name);
+  }
+
+  logFileOf(name: string, kind: ContainerKind): string {
+    return path.join(this.#o.layout.containerLogs, `${kind === 'host' ? '' : 'boot.'}${name}.log`);
+  }
+
+  async list(): Promise<ActualContainer[]> {
+    const [containers, tasks] = await Promise.all([this.#o.client.containers.list(), this.#o.client.tasks.list()]);
+    const byId = new Map(tasks.map((t) => [t.id, t]));
+    return containers.filter((c) => c.labels[LABELS.managed]).map((c) => this.#actual(c, byId.get(c.id)));
+  }
+
+  async inspect(name: string, kind: ContainerKind): Promise<ActualContainer | undefined> {
+    const id = containerIdOf(name, kind);
+    let container: Container;
+    try {
+      container = await this.#o.client.containers.get(id);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+    if (!container.labels[LABELS.managed]) return undefined; // someone else's container: not ours to touch
+    return this.#actual(container, await taskState(this.#o.client, id));
+  }
+
+  #actual(c: Container, task: Process | undefined): ActualContainer {
+    const kind = c.labels[LABELS.managed] === 'bootstrap' ? 'bootstrap' : 'host';
+    const name = c.labels[LABELS.name] ?? c.id;
+    this.#names.set(c.id, { name, kind });
+    const out: ActualContainer = { name, kind, id: c.id, hash: c.labels[LABELS.hash] ?? '', task: task ? (TASK_STATES[task.status] ?? 'stopped') : 'none' };
+    const digest = c.labels[LABELS.imageDigest];
+    if (digest) out.imageDigest = digest;
+    if (task && out.task !== 'stopped') out.pid = task.pid;
+    if (task && out.task === 'stopped') {
+      out.exitCode = task.exit_status;
+      const at = timestampToDate(task.exited_at);
+      if (at) out.exitedAt = at;
+    }
+    return out;
+  }
+
+  async storedNames(kind: ContainerKind): Promise<string[]> {
+    try {
+      return await readdir(kind === 'host' ? this.#o.layout.hostContainers : this.#o.layout.bootstrapContainers);
+    } catch {
+      return [];
+    }
+  }
+
+  async syncUserData(name: string, kind: ContainerKind, data: Buffer | undefined): Promise<void> {
+    const dir = this.storageDirOf(name, kind);
+    const file = path.join(dir, 'user-data');
+    if (!data) {
+      await rm(file, { force: true });
+      return;
+    }
+    const current = await readFile(file).catch(() => undefined);
+    if (current && current.equals(data)) return;
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const tmp = `${file}.tmp`;
+    await writeFile(tmp, data, { mode: 0o600 });
+    await rename(tmp, file);
+  }
+
+  async create(desired: DesiredContainer): Promise<{ imageDigest: string }> {
+    const o = this.#o;
+    const image = await o.images.ensure(desired.source, { registry: o.registry() });
+    const id = containerIdOf(desired.name, desired.kind);
+    const storageDir = this.storageDirOf(desired.name, desired.kind);
+    await mkdir(storageDir, { recursive: true, mode: 0o700 });
+    await mkdir(o.layout.containerLogs, { recursive: true, mode: 0o750 });
+    const inputs: ClassInputs = {
+      name: desired.name,
+      kind: desired.kind,
+      image: image.image.config.config ?? {},
+      host: { ...o.hostFiles, storageDir },
+    };
+    const cls: SpecOpt =
+      desired.kind === 'bootstrap'
+        ? bootstrapClass(inputs, o.privileged)
+        : desired.superpowered
+          ? superpoweredClass(inputs, o.privileged)
+          : defaultClass({ ...inputs, arch: o.privileged.arch });
+    const spec = generateSpec(
+      { namespace: o.client.namespace, id, cgroupParent: o.layout.cgroupParent },
+      cls,
+      ...(o.selinux ? [] : [withoutSelinuxLabels]),
+    );
+    // A leftover with the same id (a crash between remove steps) would block the create.
+    await removeContainer(o.client, id, { graceMs: 0 });
+    await createContainer(o.client, {
+      id,
+      imageName: image.name,
+      chainId: image.chainId,
+      spec,
+      runcRoot: o.layout.runcRoot,
+      labels: {
+        [LABELS.managed]: desired.kind,
+        [LABELS.name]: desired.name,
+        [LABELS.hash]: desired.hash,
+        [LABELS.imageDigest]: image.manifestDigest,
+        [LABELS.source]: desired.source,
+        [LABELS.superpowered]: String(desired.superpowered),
+      },
+    });
+    this.#names.set(id, { name: desired.name, kind: desired.kind });
+    return { imageDigest: image.manifestDigest };
+  }
+
+  async start(name: string, kind: ContainerKind): Promise<{ pid: number }> {
+    const id = containerIdOf(name, kind);
+    await deleteTask(this.#o.client, id); // a stopped task from the last run
+    const logUri = loggerUri(this.#o.logger, { ...this.#o.logLimits, file: this.logFileOf(name, kind) });
+    const pid = await startTask(this.#o.client, id, { logUri, snapshotKey: snapshotKeyOf(id) });
+    return { pid };
+  }
+
+  async stop(name: string, kind: ContainerKind, options: { graceMs: number }): Promise<ExitInfo | undefined> {
+    return stopTask(this.#o.client, containerIdOf(name, kind), options);
+  }
+
+  async remove(name: string, kind: ContainerKind): Promise<void> {
+    await removeContainer(this.#o.client, containerIdOf(name, kind), { graceMs: 0 });
+  }
+
+  /**
+   * Follows host-containerd's task and container events. Events are hints and are not replayed:
+   * after the stream breaks (a daemon restart) it re-subscribes and reports every known container.
+   */
+  watch(onChange: (name: string, kind: ContainerKind) => void): { close(): void } {
+    let closed = false;
+    let attempt = 0;
+    let sub: { cancel(): void } | undefined;
+    const subscribe = (): void => {
+      if (closed) return;
+      const s = this.#o.client.events.subscribe(
+        [`namespace==${this.#o.client.namespace},topic~="^/(tasks|containers)/"`],
+        (ev) => {
+          attempt = 0;
+          const id = String(ev.payload?.['container_id'] ?? ev.payload?.['id'] ?? '');
+          const known = this.#names.get(id);
+          if (known) onChange(known.name, known.kind);
+        },
+      );
+      sub = s;
+      void s.done.then((err) => {
+        if (closed) return;
+        const delay = backoffDelay(Math.min(attempt++, 6), { baseMs: 200, maxMs: 10_000 });
+        this.#o.log.warn({ err: err ? messageOf(err) : 'stream ended', retryInMs: delay }, 'containerd event stream ended; re-subscribing');
+        setTimeout(() => {
+          subscribe();
+          for (const { name, kind } of this.#names.values()) onChange(name, kind);
+        }, delay).unref();
+      });
+    };
+    subscribe();
+    return {
+      close: () => {
+        closed = true;
+        sub?.cancel();
+      },
+    };
+  }
+}

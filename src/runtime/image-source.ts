@@ -1,0 +1,93 @@
+import { stat } from 'node:fs/promises';
+import type { ContainerdClient, Platform } from '../containerd/index.js';
+import { BerthError, isNotFound } from '../errors/index.js';
+import { importImage, type ImageResult } from '../images/import.js';
+import { fromWireDescriptor } from '../images/oci-types.js';
+import type { ProgressListener } from '../images/progress-events.js';
+import { resolveStoredImage } from '../images/resolve-stored.js';
+import { unpackImage } from '../images/unpack.js';
+import type { Logger } from '../lib/logger.js';
+import { parseImageReference, type RegistryImageReference, type Settings } from '../model/index.js';
+
+/** Pulls a registry image into the content store and unpacks it (src/images' registry puller). */
+export type RegistryPuller = (
+  client: ContainerdClient,
+  ref: RegistryImageReference,
+  options: { name: string; platform: Platform; registry: NonNullable<Settings['container-registry']>; onProgress?: ProgressListener },
+) => Promise<ImageResult>;
+
+const ARCHIVE_LABEL = 'berth.io/archive';
+
+/**
+ * Makes a host container's `source` available in host-containerd: imports an `oci-archive:` (skipped
+ * when the same file was imported before) or pulls a registry reference. The image record is named
+ * after the source string, so each source maps to one record.
+ */
+export class ImageSource {
+  #client: ContainerdClient;
+  #platform: Platform;
+  #log: Logger;
+  #puller: RegistryPuller | undefined;
+
+  constructor(options: { client: ContainerdClient; platform: Platform; logger: Logger; puller?: RegistryPuller }) {
+    this.#client = options.client;
+    this.#platform = options.platform;
+    this.#log = options.logger;
+    this.#puller = options.puller;
+  }
+
+  async ensure(source: string, options: { registry: NonNullable<Settings['container-registry']> }): Promise<ImageResult> {
+    const ref = parseImageReference(source);
+    if (ref.kind === 'registry') {
+      if (!this.#puller) throw new BerthError('NOT_IMPLEMENTED', `Cannot pull ${source}: registry pulls are not available`);
+      return this.#puller(this.#client, ref, { name: source, platform: this.#platform, registry: options.registry });
+    }
+    const info = await stat(ref.path).catch((err) => {
+      throw new BerthError('NOT_FOUND', `Image archive ${ref.path} (source '${source}') does not exist`, { cause: err });
+    });
+    const fingerprint = `${info.size}:${Math.floor(info.mtimeMs)}:${info.ino}`;
+    const cached = await this.#fromStore(source, fingerprint);
+    if (cached) return cached;
+    this.#log.info({ source }, 'importing image archive');
+    return importImage(this.#client, {
+      path: ref.path,
+      ...(ref.ref ? { ref: ref.ref } : {}),
+      name: source,
+      platform: this.#platform,
+      labels: { [ARCHIVE_LABEL]: fingerprint },
+    });
+  }
+
+  /** The stored image when it was imported from this very file (size, mtime, inode unchanged). */
+  async #fromStore(name: string, fingerprint: string): Promise<ImageResult | undefined> {
+    let record;
+    try {
+      record = await this.#client.images.get(name);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+    if (record.labels[ARCHIVE_LABEL] !== fingerprint) return undefined;
+    const lease = await this.#client.leases.create({ expireAfterMs: 600_000 });
+    try {
+      const target = fromWireDescriptor(record.target);
+      const image = await resolveStoredImage(this.#client, target, { platform: this.#platform, lease: lease.id, where: name });
+      const unpacked = await unpackImage(this.#client, image, { lease: lease.id });
+      return {
+        name,
+        target,
+        manifestDigest: image.manifestDesc.digest,
+        configDigest: image.configDesc.digest,
+        chainId: unpacked.chainId,
+        layersApplied: unpacked.applied,
+        image,
+      };
+    } catch (err) {
+      // Content went missing behind our back: import again.
+      if (isNotFound(err)) return undefined;
+      throw err;
+    } finally {
+      await this.#client.leases.delete(lease.id).catch(() => undefined);
+    }
+  }
+}
