@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { ApiClient } from '../../apiclient/index.js';
+
+/**
+ * What every `apiclient` subcommand gets: its streams (the bin entry passes the process's own) and
+ * a client for the socket chosen with `-s`, `BERTH_API_SOCKET` or the default.
+ */
+export interface ApiclientIo {
+  stdout: { write(text: string): unknown };
+  stdin: NodeJS.ReadableStream;
+  /** Socket used when `-s` is not given. */
+  defaultSocketPath: string;
+}
+
+export interface CommandContext {
+  io: ApiclientIo;
+  /** A client for the socket of this invocation (reads the global `-s` option of `cmd`). */
+  client(cmd: Command): ApiClient;
+  /** Writes `value` as indented JSON and a newline. */
+  printJson(value: unknown): void;
+}
+
+export function makeContext(io: ApiclientIo): CommandContext {
+  return {
+    io,
+    client: (cmd) => new ApiClient({ socketPath: (cmd.optsWithGlobals() as { socketPath?: string }).socketPath ?? io.defaultSocketPath }),
+    printJson: (value) => io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+  };
+}

@@ -1,0 +1,62 @@
+import { Command, CommanderError } from 'commander';
+import { registerApply } from './apply.js';
+import { makeContext, type ApiclientIo, type CommandContext } from './context.js';
+import { registerGet } from './get.js';
+import { registerRaw } from './raw.js';
+import { registerSet } from './set.js';
+
+/**
+ * The `apiclient` program: global `-s/--socket-path`, one file per subcommand. More subcommands
+ * (exec, logs, status, audit) register the same way: `registerX(program, ctx)`.
+ */
+export type Register = (program: Command, ctx: CommandContext) => void;
+
+export const DEFAULT_SOCKET_PATH = '/run/berth/api.sock';
+const BUILT_IN: readonly Register[] = [registerGet, registerSet, registerApply, registerRaw];
+
+export function buildProgram(io: ApiclientIo, { extra = [] }: { extra?: readonly Register[] } = {}): Command {
+  const program = new Command('apiclient')
+    .description("berth's API client (Bottlerocket's apiclient syntax)")
+    .option('-s, --socket-path <path>', `API socket (default: $BERTH_API_SOCKET or ${DEFAULT_SOCKET_PATH})`)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => {}, outputError: () => {} });
+  const ctx = makeContext(io);
+  for (const register of [...BUILT_IN, ...extra]) register(program, ctx);
+  return program;
+}
+
+/** `apiclient bogus` would fall through to the default `raw`; say what is wrong instead. */
+function checkCommandName(program: Command, argv: readonly string[]): void {
+  const names = [...program.commands.map((c) => c.name()), 'help'];
+  const unknown = (arg: string): CommanderError =>
+    new CommanderError(2, 'apiclient.unknownCommand', `unknown command '${arg}' (commands: ${names.join(', ')})`);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '-s' || arg === '--socket-path') {
+      i++;
+      continue;
+    }
+    if (arg.startsWith('-')) return;
+    if (!names.includes(arg)) throw unknown(arg);
+    return;
+  }
+}
+
+/** Runs the program on user arguments; returns the exit status and writes one error line on failure. */
+export async function runApiclient(argv: readonly string[], io: ApiclientIo & { stderr: { write(text: string): unknown } }): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    checkCommandName(program, argv);
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return 0;
+      io.stderr.write(`apiclient: ${err.message.replace(/^error: /, '')}\n`);
+      return 2;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    io.stderr.write(`apiclient: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    return 1;
+  }
+}
