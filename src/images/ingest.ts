@@ -1,5 +1,6 @@
 import type { ContainerdClient, BlobSource } from '../containerd/index.js';
 import type { OciDescriptor } from './oci-types.js';
+import { BerthError } from '../errors/index.js';
 
 export interface IngestOptions {
   /** Lease that protects the blob until the image record references it. Required. */
@@ -18,9 +19,21 @@ export async function ingestBlob(
   source: BlobSource,
   options: IngestOptions,
 ): Promise<'written' | 'exists'> {
-  const writer = client.content.writer(options.ref ?? `berth-${desc.digest}`, { lease: options.lease, timeoutMs: 0 });
   const target = { digest: desc.digest, size: desc.size, ...(options.labels ? { labels: options.labels } : {}) };
-  const outcome = await writer.write(target, source, options.onProgress);
+  const ref = options.ref ?? `berth-${desc.digest}`;
+  let outcome: 'written' | 'exists';
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const writer = client.content.writer(ref, { lease: options.lease, timeoutMs: 0 });
+      outcome = await writer.write(target, source, options.onProgress);
+      break;
+    } catch (err) {
+      // Another import is writing the same blob under the same ref: wait for it, then the STAT
+      // finds the blob committed (as containerd's own client does).
+      if (!isLockedRef(err) || attempt >= LOCKED_RETRIES) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 2000)));
+    }
+  }
   if (outcome === 'exists') {
     // Blobs shared with another image are stored once; they still need this image's labels.
     if (options.labels && Object.keys(options.labels).length > 0) {
@@ -29,6 +42,12 @@ export async function ingestBlob(
     options.onProgress?.(desc.size);
   }
   return outcome;
+}
+
+const LOCKED_RETRIES = 40;
+
+function isLockedRef(err: unknown): boolean {
+  return BerthError.is(err) && err.code === 'UNAVAILABLE' && /locked/.test(err.message);
 }
 
 /** A source over bytes already in memory (manifests, configs, indexes). */

@@ -46,6 +46,10 @@ class TableRuntime implements RuntimePort {
     if (c) c.task = 'none';
     return c ? { exitCode: 143, exitedAt: new Date() } : undefined;
   }
+  async waitExit(name: string) {
+    const c = this.containers.get(name);
+    return c?.task === 'stopped' ? { exitCode: c.exitCode ?? 0, exitedAt: undefined } : undefined;
+  }
   async remove(name: string) {
     this.calls.push(`remove ${name}`);
     this.containers.delete(name);

@@ -23,6 +23,8 @@ export interface RuntimePort {
   start(name: string, kind: ContainerKind): Promise<{ pid: number }>;
   /** SIGTERM, grace, SIGKILL to all; deletes the task. Undefined when there was none. */
   stop(name: string, kind: ContainerKind, options: { graceMs: number }): Promise<ExitInfo | undefined>;
+  /** Waits for the task to exit; undefined when it is still running after `timeoutMs`. */
+  waitExit(name: string, kind: ContainerKind, options: { timeoutMs: number }): Promise<ExitInfo | undefined>;
   /** Removes task, snapshot and container. */
   remove(name: string, kind: ContainerKind): Promise<void>;
   /** Calls back with a container name whenever host-containerd reports a change to it. */

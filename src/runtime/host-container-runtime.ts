@@ -182,6 +182,20 @@ export class HostContainerRuntime implements RuntimePort {
     return stopTask(this.#o.client, containerIdOf(name, kind), options);
   }
 
+  async waitExit(name: string, kind: ContainerKind, options: { timeoutMs: number }): Promise<ExitInfo | undefined> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+    try {
+      const res = await this.#o.client.tasks.wait(containerIdOf(name, kind), { signal: controller.signal });
+      return { exitCode: res.exit_status, exitedAt: timestampToDate(res.exited_at) };
+    } catch (err) {
+      if (controller.signal.aborted) return undefined;
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async remove(name: string, kind: ContainerKind): Promise<void> {
     await removeContainer(this.#o.client, containerIdOf(name, kind), { graceMs: 0 });
   }

@@ -28,6 +28,8 @@ export class ImageSource {
   #platform: Platform;
   #log: Logger;
   #puller: RegistryPuller | undefined;
+  /** One import or pull per source at a time; concurrent callers share it. */
+  #inFlight = new Map<string, Promise<ImageResult>>();
 
   constructor(options: { client: ContainerdClient; platform: Platform; logger: Logger; puller?: RegistryPuller }) {
     this.#client = options.client;
@@ -36,7 +38,16 @@ export class ImageSource {
     this.#puller = options.puller;
   }
 
-  async ensure(source: string, options: { registry: NonNullable<Settings['container-registry']> }): Promise<ImageResult> {
+  ensure(source: string, options: { registry: NonNullable<Settings['container-registry']> }): Promise<ImageResult> {
+    let running = this.#inFlight.get(source);
+    if (!running) {
+      running = this.#ensure(source, options).finally(() => this.#inFlight.delete(source));
+      this.#inFlight.set(source, running);
+    }
+    return running;
+  }
+
+  async #ensure(source: string, options: { registry: NonNullable<Settings['container-registry']> }): Promise<ImageResult> {
     const ref = parseImageReference(source);
     if (ref.kind === 'registry') {
       if (!this.#puller) throw new BerthError('NOT_IMPLEMENTED', `Cannot pull ${source}: registry pulls are not available`);

@@ -107,3 +107,10 @@ test('importImage() rejects bad input with clear errors and stores no image', as
   const names = ctr('images', 'ls', '-q');
   assert.ok(!names.includes('test/junk:1') && !names.includes('test/ref:1'));
 });
+
+test('importImage() copes with concurrent imports of the same blobs (a locked ingest ref waits)', async () => {
+  const archive = await testImageArchive({ extraFiles: { '/concurrent': 'c'.repeat(3 << 20) } });
+  const results = await Promise.all([1, 2, 3].map((i) => importImage(ctrd.client, { path: archive, name: `test/concurrent:${i}`, platform })));
+  assert.equal(new Set(results.map((r) => r.chainId)).size, 1);
+  for (const i of [1, 2, 3]) assert.match(ctr('images', 'ls', '-q'), new RegExp(`^test/concurrent:${i}$`, 'm'));
+});
