@@ -1,30 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startApi, TEST_DEFAULTS, type ApiFixture } from './api-fixture.js';
+import { runCli, type Run } from './run-apiclient.js';
 
-/**
- * `apiclient` end to end: the built CLI spawned as a process against a real server on a real socket.
- */
-const APICLIENT = fileURLToPath(new URL('../../src/cli/apiclient.js', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-export function runCli(args: readonly string[], { input, env }: { input?: string; env?: Record<string, string> } = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [APICLIENT, ...args], { env: { ...process.env, BERTH_API_SOCKET: '', ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-    child.stdin!.end(input ?? '');
-  });
-}
+/** `apiclient` end to end: the built CLI spawned as a process against a real server on a real socket. */
 
 function assertOneLineError(run: Run, message: string | RegExp, code = 1): void {
   assert.equal(run.code, code, `exit status (stderr: ${run.stderr})`);
