@@ -3,7 +3,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { Berthd, stopBerthd } from '../daemon/berthd.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../daemon/logger.js';
 import { exitCodeOf } from './exit-codes.js';
-import { messageOf } from '../errors/index.js';
+import { codeOf, messageOf } from '../errors/index.js';
+import path from 'node:path';
 
 function rootOption(): Option {
   return new Option('--root <dir>', 'prefix of every path berth uses (sockets, state, data, logs)')
@@ -12,6 +13,25 @@ function rootOption(): Option {
       if (!v.startsWith('/')) throw new InvalidArgumentError(`must be an absolute path, got '${v}'`);
       return v;
     });
+}
+
+function seconds(flags: string, description: string, def: number): Option {
+  return new Option(flags, description).default(def).argParser((v: string) => {
+    const n = Number(v);
+    if (!/^\d+(\.\d+)?$/.test(v) || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a number of seconds, got '${v}'`);
+    return n;
+  });
+}
+
+interface RunOptions {
+  root: string;
+  containerd: 'managed' | 'external';
+  logLevel: LogLevel;
+  userData?: string;
+  apiGroup?: string;
+  imagesDir?: string;
+  stopGrace: number;
+  bootstrapTimeout: number;
 }
 
 const program = new Command('berthd')
@@ -25,9 +45,23 @@ program
   .addOption(rootOption())
   .addOption(new Option('--containerd <mode>', 'managed: berth runs both containerd daemons; external: it only connects').choices(['managed', 'external']).default('managed'))
   .addOption(new Option('--log-level <level>', 'log level').choices([...LOG_LEVELS]).default('info'))
-  .action(async (opts: { root: string; containerd: 'managed' | 'external'; logLevel: LogLevel }) => {
+  .option('--user-data <file>', 'boot user data: a TOML file with a [settings] table, applied on first start only')
+  .option('--api-group <group>', 'group (name or gid) owning the API socket, mode 0660')
+  .option('--images-dir <dir>', 'where the control and admin image archives are (default: build/images)')
+  .addOption(seconds('--stop-grace <seconds>', 'grace between SIGTERM and SIGKILL when stopping a host container', 20))
+  .addOption(seconds('--bootstrap-timeout <seconds>', 'longest a bootstrap container may run', 600))
+  .action(async (opts: RunOptions) => {
     const logger = createLogger(opts.logLevel);
-    const berthd = new Berthd({ root: opts.root, containerd: opts.containerd, logger });
+    const berthd = new Berthd({
+      root: opts.root,
+      containerd: opts.containerd,
+      logger,
+      stopGraceMs: opts.stopGrace * 1000,
+      bootstrapTimeoutMs: opts.bootstrapTimeout * 1000,
+      ...(opts.userData ? { userData: path.resolve(opts.userData) } : {}),
+      ...(opts.apiGroup ? { apiGroup: /^\d+$/.test(opts.apiGroup) ? Number(opts.apiGroup) : opts.apiGroup } : {}),
+      ...(opts.imagesDir ? { imagesDir: path.resolve(opts.imagesDir) } : {}),
+    });
     let exiting = false;
     const onSignal = (signal: NodeJS.Signals) => {
       if (exiting) return;
@@ -40,8 +74,9 @@ program
     try {
       await berthd.start();
     } catch (err) {
-      logger.error({ err }, 'berthd failed to start');
+      logger.error({ err: messageOf(err), code: codeOf(err) }, 'berthd failed to start');
       process.stderr.write(`berthd: ${messageOf(err)}\n`);
+      await berthd.exit().catch(() => undefined);
       process.exit(exitCodeOf(err));
     }
   });
@@ -50,9 +85,10 @@ program
   .command('stop')
   .description('stop berthd and the containerd daemons it manages, in order')
   .addOption(rootOption())
-  .action(async (opts: { root: string }) => {
+  .addOption(seconds('--grace <seconds>', 'grace between SIGTERM and SIGKILL for each host container', 20))
+  .action(async (opts: { root: string; grace: number }) => {
     try {
-      await stopBerthd({ root: opts.root, logger: createLogger('warn') });
+      await stopBerthd({ root: opts.root, logger: createLogger('warn'), graceMs: opts.grace * 1000 });
     } catch (err) {
       process.stderr.write(`berthd: ${messageOf(err)}\n`);
       process.exit(exitCodeOf(err));

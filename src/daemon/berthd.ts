@@ -1,34 +1,64 @@
-import { mkdir } from 'node:fs/promises';
-import { BerthError } from '../errors/index.js';
+import { mkdir, writeFile, access } from 'node:fs/promises';
+import path from 'node:path';
+import { BerthError, messageOf } from '../errors/index.js';
 import type { Logger } from '../lib/logger.js';
+import { ContainerdClient } from '../containerd/index.js';
+import { Datastore, applyLaunchUserData } from '../datastore/index.js';
+import { createApiServer, type ApiServer } from '../api/index.js';
+import { defaultSettings, type Settings } from '../model/index.js';
+import { hostPlatform } from '../images/platform.js';
+import { HostContainerController } from '../reconciler/controller.js';
+import { essentialFailures, runBootstrapContainers } from '../reconciler/bootstrap.js';
+import { HostContainerRuntime } from '../runtime/host-container-runtime.js';
+import { ImageSource } from '../runtime/image-source.js';
+import { removeContainer } from '../runtime/container-ops.js';
+import { LABELS } from '../runtime/container-id.js';
 import { readBerthdState, readLiveBerthdState, removeBerthdState, writeBerthdState } from './berthd-state.js';
+import { currentCapabilities, existingPrivilegedPaths, hostDevices, selinuxEnabled } from './host-facts.js';
+import { installPaths, type InstallPaths } from './install-paths.js';
 import { berthPaths, type BerthPaths } from './paths.js';
-import { RuntimeManager, type ContainerdMode } from './runtime-manager.js';
 import { processRunning } from './process-identity.js';
+import { RuntimeManager, type ContainerdMode } from './runtime-manager.js';
+import { statusRoutes } from './status-routes.js';
 
 export interface BerthdOptions {
   /** Prefix of every path. Default "/". */
   root: string;
   containerd: ContainerdMode;
   logger: Logger;
+  /** Boot user data (TOML with a [settings] table), applied on first start only. */
+  userData?: string;
+  /** Group owning the API socket (name or gid). Default: root's group. */
+  apiGroup?: string | number;
+  /** Where the control and admin image archives are. Default: the repository's build/images. */
+  imagesDir?: string;
+  /** SIGTERM → SIGKILL grace when stopping a host container. Default 20 s. */
+  stopGraceMs?: number;
+  /** Longest a bootstrap container may run. Default 10 min. */
+  bootstrapTimeoutMs?: number;
 }
 
 /**
- * The running supervisor: the composition root that wires paths, the containerd runtime manager and
- * (as they land) the datastore, API and reconciler. The only place with process-wide side effects.
+ * The running supervisor and berth's only composition root: paths, the containerd runtime manager,
+ * datastore, API, bootstrap containers and the host-container reconciler.
  */
 export class Berthd {
   readonly paths: BerthPaths;
   readonly runtime: RuntimeManager;
+  readonly install: InstallPaths;
   #log: Logger;
   #options: BerthdOptions;
-  /** Keeps the event loop alive: the daemons are detached and their watchers unref'd. */
   #keepAlive: NodeJS.Timeout | undefined;
+  #client: ContainerdClient | undefined;
+  #api: ApiServer | undefined;
+  #controller: HostContainerController | undefined;
+  #unsubscribe: (() => void) | undefined;
 
   constructor(options: BerthdOptions) {
     this.#options = options;
     this.#log = options.logger;
     this.paths = berthPaths(options.root);
+    this.install = installPaths(options.imagesDir ? { imagesDir: options.imagesDir } : {});
     this.runtime = new RuntimeManager({ mode: options.containerd, paths: this.paths, logger: options.logger });
   }
 
@@ -38,19 +68,119 @@ export class Berthd {
     if (live && live.pid !== process.pid) {
       throw new BerthError('ALREADY_EXISTS', `berthd is already running for root ${p.root} (pid ${live.pid})`);
     }
-    await mkdir(p.run, { recursive: true, mode: 0o755 });
-    await mkdir(p.data, { recursive: true, mode: 0o700 });
-    await mkdir(p.logs, { recursive: true, mode: 0o750 });
-    await writeBerthdState(p.berthdState, {
-      pid: process.pid,
-      mode: this.#options.containerd,
-      root: p.root,
-      startedAt: new Date().toISOString(),
-    });
-    this.#log.info({ root: p.root, containerd: this.#options.containerd }, 'berthd starting');
+    for (const [dir, mode] of [
+      [p.run, 0o755],
+      [p.data, 0o700],
+      [p.hostContainers, 0o700],
+      [p.bootstrapContainers, 0o700],
+      [p.logs, 0o750],
+      [p.containerLogs, 0o750],
+    ] as const) {
+      await mkdir(dir, { recursive: true, mode });
+    }
+    await writeBerthdState(p.berthdState, { pid: process.pid, mode: this.#options.containerd, root: p.root, startedAt: new Date().toISOString() });
     this.#keepAlive = setInterval(() => undefined, 1 << 30);
+    this.#log.info({ root: p.root, containerd: this.#options.containerd }, 'berthd starting');
+
+    const datastore = await Datastore.open({
+      dir: p.datastore,
+      defaults: defaultSettings({
+        controlSource: `oci-archive:${path.join(this.install.imagesDir, 'control.tar')}`,
+        adminSource: `oci-archive:${path.join(this.install.imagesDir, 'admin.tar')}`,
+      }),
+      logger: this.#log,
+    });
+    if (this.#options.userData) {
+      const res = await applyLaunchUserData({ datastore, file: this.#options.userData, markerDir: p.data });
+      this.#log.info({ file: this.#options.userData, applied: res.applied, changed: res.changedKeys }, 'boot user data');
+    }
+
     await this.runtime.start();
-    this.#log.info({ api: p.apiSocket }, 'berthd ready');
+    const client = ContainerdClient.connect({ socket: p.hostContainerd.socket, namespace: 'default' });
+    this.#client = client;
+    const hostRuntime = this.#hostRuntime(client, () => datastore.live()['container-registry'] ?? {});
+    const controller = new HostContainerController({
+      runtime: hostRuntime,
+      settings: () => datastore.live(),
+      logger: this.#log,
+      ...(this.#options.stopGraceMs !== undefined ? { stopGraceMs: this.#options.stopGraceMs } : {}),
+    });
+    this.#controller = controller;
+
+    this.#api = createApiServer({
+      datastore,
+      socketPath: p.apiSocket,
+      ...(this.#options.apiGroup !== undefined ? { socketGroup: this.#options.apiGroup } : {}),
+      logger: this.#log.child({ component: 'api' }),
+      routes: statusRoutes({ controller, runtime: this.runtime, logFileOf: (n) => hostRuntime.logFileOf(n, 'host') }),
+    });
+    await this.#api.listen();
+    this.#log.info({ api: p.apiSocket }, 'API listening');
+
+    await this.#bootstrap(hostRuntime, datastore);
+    this.#unsubscribe = datastore.subscribe((keys) => controller.settingsChanged(keys));
+    await controller.start();
+    this.#log.info('berthd ready');
+  }
+
+  #hostRuntime(client: ContainerdClient, registry: () => NonNullable<Settings['container-registry']>): HostContainerRuntime {
+    const p = this.paths;
+    const selinux = selinuxEnabled();
+    if (!selinux) this.#log.warn('SELinux is not enabled in this kernel: host containers run without their labels');
+    if (!this.install.sheltie) this.#log.warn('sheltie was not built: superpowered containers will not have it');
+    if (!this.install.apiclient) this.#log.warn('the single-file apiclient was not built: host containers will not have it');
+    return new HostContainerRuntime({
+      client,
+      images: new ImageSource({ client, platform: hostPlatform(process.arch), logger: this.#log }),
+      layout: {
+        hostContainers: p.hostContainers,
+        bootstrapContainers: p.bootstrapContainers,
+        containerLogs: p.containerLogs,
+        runcRoot: p.hostContainerd.runcRoot,
+        cgroupParent: p.hostContainerd.cgroupParent,
+      },
+      hostFiles: {
+        apiSocketDir: p.run,
+        apiSocket: p.apiSocket,
+        ...(this.install.apiclient ? { apiclient: this.install.apiclient } : {}),
+        hostsFile: '/etc/hosts',
+        resolvConf: '/etc/resolv.conf',
+      },
+      privileged: {
+        capabilities: currentCapabilities(),
+        devices: hostDevices(),
+        existingPaths: existingPrivilegedPaths(),
+        ...(this.install.sheltie ? { sheltie: this.install.sheltie } : {}),
+        arch: process.arch,
+      },
+      selinux,
+      logger: this.install.logger,
+      registry,
+      log: this.#log,
+    });
+  }
+
+  /** Runs bootstrap containers once per boot; an essential failure fails the start. */
+  async #bootstrap(rt: HostContainerRuntime, datastore: Datastore): Promise<void> {
+    const ranDir = path.join(this.paths.run, 'bootstrap-ran');
+    await mkdir(ranDir, { recursive: true });
+    const outcomes = await runBootstrapContainers({
+      runtime: rt,
+      settings: datastore.live(),
+      logger: this.#log,
+      ...(this.#options.bootstrapTimeoutMs !== undefined ? { timeoutMs: this.#options.bootstrapTimeoutMs } : {}),
+      ranThisBoot: (name) => access(path.join(ranDir, name)).then(() => true, () => false),
+      markRan: (name) => writeFile(path.join(ranDir, name), new Date().toISOString()),
+      setModeOff: async (name) => {
+        await datastore.patch('berth-bootstrap', { 'bootstrap-containers': { [name]: { mode: 'off' } } });
+        await datastore.commit('berth-bootstrap');
+      },
+    });
+    const failed = essentialFailures(outcomes);
+    if (failed.length > 0) {
+      const list = failed.map((f) => `${f.name} (${f.reason})`).join(', ');
+      throw new BerthError('FAILED_PRECONDITION', `Boot failed: essential bootstrap container ${list}`);
+    }
   }
 
   /**
@@ -59,6 +189,10 @@ export class Berthd {
    */
   async exit(): Promise<void> {
     clearInterval(this.#keepAlive);
+    this.#unsubscribe?.();
+    await this.#controller?.stop().catch((err) => this.#log.warn({ err: messageOf(err) }, 'reconciler stop failed'));
+    await this.#api?.close().catch(() => undefined);
+    this.#client?.close();
     this.runtime.detach();
     await removeBerthdState(this.paths.berthdState);
     this.#log.info('berthd exiting; daemons and containers keep running');
@@ -66,22 +200,33 @@ export class Berthd {
 }
 
 /**
- * `berthd stop`: ends a running berthd, then stops what it managed, in order (orchestrator's
- * containerd, then host-containerd). Works when berthd already died, from the pidfiles.
+ * `berthd stop`: ends a running berthd, stops and removes the host containers (SIGTERM, grace,
+ * SIGKILL), then stops what berthd managed, in order: the orchestrator's containerd, then
+ * host-containerd. Works when berthd already died, from the pidfiles.
  */
 export async function stopBerthd(options: { root: string; logger: Logger; graceMs?: number }): Promise<void> {
   const paths = berthPaths(options.root);
+  const graceMs = options.graceMs ?? 20_000;
   const last = await readBerthdState(paths.berthdState);
   const live = await readLiveBerthdState(paths.berthdState);
   if (live) {
     process.kill(live.pid, 'SIGTERM');
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + 60_000;
     while (processRunning(live.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     if (processRunning(live.pid)) process.kill(live.pid, 'SIGKILL');
     options.logger.info({ pid: live.pid }, 'berthd stopped');
   }
+  const client = ContainerdClient.connect({ socket: paths.hostContainerd.socket, namespace: 'default' });
+  try {
+    const containers = await client.containers.list([], { timeoutMs: 3000, waitForReady: false }).catch(() => []);
+    const ours = containers.filter((c) => c.labels[LABELS.managed]);
+    await Promise.all(ours.map((c) => removeContainer(client, c.id, { graceMs })));
+    if (ours.length > 0) options.logger.info({ containers: ours.map((c) => c.id) }, 'host containers stopped');
+  } finally {
+    client.close();
+  }
   const mode = last?.mode ?? 'managed';
   const runtime = new RuntimeManager({ mode, paths, logger: options.logger });
-  await runtime.stop({ graceMs: options.graceMs ?? 10_000 });
+  await runtime.stop({ graceMs: 10_000 });
   await removeBerthdState(paths.berthdState);
 }
