@@ -110,10 +110,14 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const body = JSON.stringify({ code: 'NOT_FOUND', message: `No upgrade endpoint: ${String(req.url).slice(0, 100)}` });
     socket.end(`HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
-  server.on('clientError', (err, socket) => {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     logger.debug({ err }, 'api client error');
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    else socket.destroy();
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const body = JSON.stringify({ code: 'INVALID_ARGUMENT', message: `Malformed HTTP request (${err.code ?? err.message})` });
+    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
 
   async function close(): Promise<void> {
