@@ -4,3 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npx --no-install tsc -p .
 chmod +x dist/src/cli/*.js 2>/dev/null || true
+bash scripts/bundle-apiclient.sh
