@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Berthd, stopBerthd } from '../daemon/berthd.js';
+import { writeContainerdConfig } from '../daemon/write-config.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../daemon/logger.js';
 import { exitCodeOf } from './exit-codes.js';
 import { codeOf, messageOf } from '../errors/index.js';
@@ -89,6 +90,25 @@ program
   .action(async (opts: { root: string; grace: number }) => {
     try {
       await stopBerthd({ root: opts.root, logger: createLogger('warn'), graceMs: opts.grace * 1000 });
+    } catch (err) {
+      process.stderr.write(`berthd: ${messageOf(err)}\n`);
+      process.exit(exitCodeOf(err));
+    }
+  });
+
+program
+  .command('write-config')
+  .description("write the config of one containerd instance (external mode: run by the units' ExecStartPre)")
+  .argument('<instance>', 'host-containerd or containerd', (v: string) => {
+    if (v !== 'host-containerd' && v !== 'containerd') throw new InvalidArgumentError(`expected host-containerd or containerd, got '${v}'`);
+    return v;
+  })
+  .addOption(rootOption())
+  .option('--stdout', 'print it instead of writing it')
+  .action(async (instance: 'host-containerd' | 'containerd', opts: { root: string; stdout?: boolean }) => {
+    try {
+      const file = await writeContainerdConfig({ root: opts.root, role: instance === 'host-containerd' ? 'host' : 'orchestrator', toStdout: opts.stdout === true });
+      if (file) process.stderr.write(`berthd: wrote ${file}\n`);
     } catch (err) {
       process.stderr.write(`berthd: ${messageOf(err)}\n`);
       process.exit(exitCodeOf(err));
