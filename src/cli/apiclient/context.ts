@@ -18,12 +18,21 @@ export interface CommandContext {
   client(cmd: Command): ApiClient;
   /** Writes `value` as indented JSON and a newline. */
   printJson(value: unknown): void;
+  /** Sets the exit status of a successful run (e.g. `exec` passes on the remote command's). Default 0. */
+  setExitCode(code: number): void;
+  /** The exit status set so far. */
+  exitCode(): number;
 }
 
 export function makeContext(io: ApiclientIo): CommandContext {
+  let exitCode = 0;
   return {
     io,
     client: (cmd) => new ApiClient({ socketPath: (cmd.optsWithGlobals() as { socketPath?: string }).socketPath ?? io.defaultSocketPath }),
     printJson: (value) => io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+    exitCode: () => exitCode,
   };
 }

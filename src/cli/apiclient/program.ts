@@ -14,7 +14,7 @@ export type Register = (program: Command, ctx: CommandContext) => void;
 export const DEFAULT_SOCKET_PATH = '/run/berth/api.sock';
 const BUILT_IN: readonly Register[] = [registerGet, registerSet, registerApply, registerRaw];
 
-export function buildProgram(io: ApiclientIo, { extra = [] }: { extra?: readonly Register[] } = {}): Command {
+export function buildProgram(io: ApiclientIo, { extra = [] }: { extra?: readonly Register[] } = {}): { program: Command; ctx: CommandContext } {
   const program = new Command('apiclient')
     .description("berth's API client (Bottlerocket's apiclient syntax)")
     .option('-s, --socket-path <path>', `API socket (default: $BERTH_API_SOCKET or ${DEFAULT_SOCKET_PATH})`)
@@ -22,7 +22,7 @@ export function buildProgram(io: ApiclientIo, { extra = [] }: { extra?: readonly
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => {}, outputError: () => {} });
   const ctx = makeContext(io);
   for (const register of [...BUILT_IN, ...extra]) register(program, ctx);
-  return program;
+  return { program, ctx };
 }
 
 /** `apiclient bogus` would fall through to the default `raw`; say what is wrong instead. */
@@ -43,12 +43,16 @@ function checkCommandName(program: Command, argv: readonly string[]): void {
 }
 
 /** Runs the program on user arguments; returns the exit status and writes one error line on failure. */
-export async function runApiclient(argv: readonly string[], io: ApiclientIo & { stderr: { write(text: string): unknown } }): Promise<number> {
-  const program = buildProgram(io);
+export async function runApiclient(
+  argv: readonly string[],
+  io: ApiclientIo & { stderr: { write(text: string): unknown } },
+  { extra = [] }: { extra?: readonly Register[] } = {},
+): Promise<number> {
+  const { program, ctx } = buildProgram(io, { extra });
   try {
     checkCommandName(program, argv);
     await program.parseAsync([...argv], { from: 'user' });
-    return 0;
+    return ctx.exitCode();
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return 0;

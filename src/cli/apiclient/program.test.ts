@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import type { Command } from 'commander';
+import { BerthError } from '../../errors/index.js';
+import { runApiclient, type Register } from './program.js';
+import type { CommandContext } from './context.js';
+
+function io() {
+  const out = { stdout: '', stderr: '' };
+  return {
+    out,
+    io: {
+      stdout: { write: (s: string) => (out.stdout += s) },
+      stderr: { write: (s: string) => (out.stderr += s) },
+      stdin: Readable.from([]),
+      defaultSocketPath: '/nonexistent/api.sock',
+    },
+  };
+}
+
+const exitWith: Register = (program: Command, ctx: CommandContext) => {
+  program
+    .command('exit-with')
+    .argument('<code>')
+    .action((code: string) => {
+      ctx.setExitCode(Number(code));
+    });
+  program.command('fail').action(() => {
+    throw new BerthError('NOT_FOUND', "Host container 'x' not found");
+  });
+};
+
+test('runApiclient() returns the exit status a subcommand sets, 1 for its errors and 2 for usage errors', async () => {
+  const a = io();
+  assert.equal(await runApiclient(['exit-with', '3'], a.io, { extra: [exitWith] }), 3);
+  assert.deepEqual(a.out, { stdout: '', stderr: '' });
+  const b = io();
+  assert.equal(await runApiclient(['fail'], b.io, { extra: [exitWith] }), 1);
+  assert.equal(b.out.stderr, "apiclient: Host container 'x' not found\n");
+  const c = io();
+  assert.equal(await runApiclient(['nope'], c.io, { extra: [exitWith] }), 2);
+  assert.equal(c.out.stderr, "apiclient: unknown command 'nope' (commands: get, set, apply, raw, exit-with, fail, help)\n");
+  const d = io();
+  assert.equal(await runApiclient(['help', 'set'], d.io), 0);
+  assert.match(d.out.stdout, /Usage: apiclient set/);
+});
