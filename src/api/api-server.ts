@@ -64,6 +64,12 @@ function send(res: ServerResponse, result: RouteResult): void {
   }
 }
 
+/** An error reply written straight to a socket that has no ServerResponse (upgrades, parse errors). */
+function endRaw(socket: Duplex, statusLine: string, body: { code: string; message: string }): void {
+  const text = JSON.stringify(body);
+  socket.end(`HTTP/1.1 ${statusLine}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
+}
+
 export function createApiServer(options: ApiServerOptions): ApiServer {
   const { datastore, socketPath } = options;
   const logger = options.logger ?? silent;
@@ -107,8 +113,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       options.upgrade(req, socket, head);
       return;
     }
-    const body = JSON.stringify({ code: 'NOT_FOUND', message: `No upgrade endpoint: ${String(req.url).slice(0, 100)}` });
-    socket.end(`HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    endRaw(socket, '404 Not Found', { code: 'NOT_FOUND', message: `No upgrade endpoint: ${String(req.url).slice(0, 100)}` });
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     logger.debug({ err }, 'api client error');
@@ -116,8 +121,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       socket.destroy();
       return;
     }
-    const body = JSON.stringify({ code: 'INVALID_ARGUMENT', message: `Malformed HTTP request (${err.code ?? err.message})` });
-    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    endRaw(socket, '400 Bad Request', { code: 'INVALID_ARGUMENT', message: `Malformed HTTP request (${err.code ?? err.message})` });
   });
 
   async function close(): Promise<void> {
