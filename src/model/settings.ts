@@ -41,7 +41,7 @@ export interface BootstrapContainerSettings {
 export interface RegistryMirror {
   /** Registry host (`docker.io`, `host:port`) or `*` for every registry. Required. */
   registry: string;
-  /** Mirror base URLs (`https://…`, `http://` only for loopback hosts), tried in order. Required. */
+  /** Mirror base URLs (`https://…` or `http://…`), tried in order. Required. */
   endpoint: string[];
 }
 
