@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-runtime_pkgs=(containerd runc mmdebstrap umoci busybox-static gcc libc6-dev ca-certificates)
+runtime_pkgs=(containerd runc mmdebstrap umoci jq busybox-static gcc libc6-dev ca-certificates)
 test_pkgs=(secilc setools skopeo docker-registry apache2-utils openssh-client openssh-server tmux jq
   qemu-system-x86 linux-image-amd64 cpio zstd policycoreutils selinux-utils python3-selinux systemd)
 
