@@ -51,7 +51,8 @@ export function parseAuthChallenges(header: string | readonly string[] | undefin
         }
         i++; // closing quote
       } else {
-        const v = TOKEN.exec(text.slice(i));
+        // Unquoted values should be tokens; servers also send URLs, so read up to a comma or space.
+        const v = /^[^,\s]+/.exec(text.slice(i));
         value = v ? v[0] : '';
         i += value.length;
       }
