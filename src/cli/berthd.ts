@@ -6,6 +6,7 @@ import { createLogger, LOG_LEVELS, type LogLevel } from '../daemon/logger.js';
 import { exitCodeOf } from './exit-codes.js';
 import { codeOf, messageOf } from '../errors/index.js';
 import path from 'node:path';
+import { registerImageCommands } from './berthd-images.js';
 
 function rootOption(): Option {
   return new Option('--root <dir>', 'prefix of every path berth uses (sockets, state, data, logs)')
@@ -114,5 +115,7 @@ program
       process.exit(exitCodeOf(err));
     }
   });
+
+registerImageCommands(program, { stdout: process.stdout, stderr: process.stderr, exit: (code) => process.exit(code), arch: process.arch, dockerConfigPath: path.join(process.env.DOCKER_CONFIG ?? path.join(process.env.HOME ?? '/root', '.docker'), 'config.json') });
 
 await program.parseAsync(process.argv);
