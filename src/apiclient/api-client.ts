@@ -65,6 +65,25 @@ export class ApiClient {
     });
   }
 
+  /**
+   * GET a body that may never end (`logs -f`): a 2xx body is passed to `onChunk` as it arrives
+   * (no timeout); any other reply is collected and returned for the caller to turn into an error.
+   */
+  stream(method: string, uri: string, onChunk: (chunk: Buffer) => void): Promise<ApiResponse> {
+    if (!uri.startsWith('/')) return Promise.reject(new BerthError('INVALID_ARGUMENT', `Invalid URI '${uri}': it must start with '/'`));
+    return new Promise((resolve, reject) => {
+      const req = http.request({ socketPath: this.socketPath, method, path: uri, headers: { accept: '*/*' } }, (res) => {
+        const ok = (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300;
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => (ok ? onChunk(c) : chunks.push(c)));
+        res.on('error', reject);
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks) }));
+      });
+      req.on('error', (err: NodeJS.ErrnoException) => reject(BerthError.is(err) ? err : connectionError(err, this.socketPath)));
+      req.end();
+    });
+  }
+
   /** Sends `body` as JSON; returns the parsed JSON reply (text for non-JSON, undefined for none). */
   async request<T = unknown>(method: string, uri: string, body?: unknown): Promise<T> {
     const res = await this.requestRaw(method, uri, body === undefined ? undefined : JSON.stringify(body));

@@ -1,4 +1,4 @@
-import { mkdir, writeFile, access } from 'node:fs/promises';
+import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BerthError, messageOf } from '../errors/index.js';
 import type { Logger } from '../lib/logger.js';
@@ -20,6 +20,9 @@ import { berthPaths, type BerthPaths } from './paths.js';
 import { processRunning } from './process-identity.js';
 import { RuntimeManager, type ContainerdMode } from './runtime-manager.js';
 import { statusRoutes } from './status-routes.js';
+import { auditRoutes } from './audit-routes.js';
+import { execUpgrade } from './exec-wiring.js';
+import { AuditLog } from '../audit/audit-log.js';
 
 export interface BerthdOptions {
   /** Prefix of every path. Default "/". */
@@ -79,6 +82,7 @@ export class Berthd {
       await mkdir(dir, { recursive: true, mode });
     }
     await writeBerthdState(p.berthdState, { pid: process.pid, mode: this.#options.containerd, root: p.root, startedAt: new Date().toISOString() });
+    await writeFile(p.berthdPidfile, `${process.pid}\n`, { mode: 0o644 });
     this.#keepAlive = setInterval(() => undefined, 1 << 30);
     this.#log.info({ root: p.root, containerd: this.#options.containerd }, 'berthd starting');
 
@@ -107,12 +111,17 @@ export class Berthd {
     });
     this.#controller = controller;
 
+    const audit = new AuditLog({ file: path.join(p.data, 'audit.log') });
     this.#api = createApiServer({
       datastore,
       socketPath: p.apiSocket,
       ...(this.#options.apiGroup !== undefined ? { socketGroup: this.#options.apiGroup } : {}),
       logger: this.#log.child({ component: 'api' }),
-      routes: statusRoutes({ controller, runtime: this.runtime, logFileOf: (n) => hostRuntime.logFileOf(n, 'host') }),
+      routes: [
+        ...statusRoutes({ controller, runtime: this.runtime, logFileOf: (n) => hostRuntime.logFileOf(n, 'host') }),
+        ...auditRoutes(audit),
+      ],
+      upgrade: await execUpgrade({ client, runtime: hostRuntime, audit, fifoDir: p.fifoDir, peercred: this.install.peercred, logger: this.#log }),
     });
     await this.#api.listen();
     this.#log.info({ api: p.apiSocket }, 'API listening');
@@ -195,6 +204,7 @@ export class Berthd {
     this.#client?.close();
     this.runtime.detach();
     await removeBerthdState(this.paths.berthdState);
+    await rm(this.paths.berthdPidfile, { force: true });
     this.#log.info('berthd exiting; daemons and containers keep running');
   }
 }

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
  */
 export interface InstallPaths {
   logger: string;
+  peercred: string;
   sheltie?: string;
   apiclient?: string;
   imagesDir: string;
@@ -19,6 +20,7 @@ export function installPaths(options: { imagesDir?: string } = {}): InstallPaths
   const apiclient = here('../../apiclient');
   return {
     logger: here('../../native/berth-logger'),
+    peercred: here('../../native/berth-peercred'),
     ...(existsSync(sheltie) ? { sheltie } : {}),
     ...(existsSync(apiclient) ? { apiclient } : {}),
     imagesDir: options.imagesDir ?? here('../../../build/images'),

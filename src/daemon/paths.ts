@@ -34,6 +34,8 @@ export interface BerthPaths {
   apiSocket: string;
   /** berthd's pid and mode while it runs (JSON). */
   berthdState: string;
+  /** berthd's pid alone: sheltie's fallback target where PID 1 is out of reach. */
+  berthdPidfile: string;
   /** FIFOs for exec sessions. */
   fifoDir: string;
   /** berth's persistent data: datastore, host-container storage, audit log. */
@@ -84,6 +86,7 @@ export function berthPaths(root = '/'): BerthPaths {
     run,
     apiSocket: path.join(run, 'api.sock'),
     berthdState: path.join(run, 'berthd.json'),
+    berthdPidfile: path.join(run, 'berthd.pid'),
     // Not under run/berth: that directory is bind-mounted into host containers for the API socket.
     fifoDir: path.join(abs, 'run/berth-exec'),
     data,

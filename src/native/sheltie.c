@@ -53,13 +53,17 @@ static const char *const caller_shells[] = { "/opt/bin/bash", "/bin/bash",
 					     "/bin/sh" };
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Where berthd, which runs in the host's namespaces, records its pid. */
+#define BERTHD_PIDFILE "/run/berth/berthd.pid"
+
 static volatile pid_t child_pid;
 
 static void usage(FILE *out)
 {
 	fputs("Usage: sheltie [-t PID] [--] [COMMAND [ARG...]]\n"
 	      "Run COMMAND, or a login shell, in the mount, UTS, IPC, network, PID and\n"
-	      "cgroup namespaces of PID (default 1, the host's init). Run it as root.\n"
+	      "cgroup namespaces of PID (default 1, the host's init; berthd's pid from\n"
+	      BERTHD_PIDFILE " where PID 1 is out of reach). Run it as root.\n"
 	      "\n"
 	      "  -t, --target PID  enter the namespaces of PID instead of 1\n"
 	      "  -h, --help        print this help and exit\n"
@@ -224,6 +228,32 @@ static int wait_for(pid_t child, const sigset_t *forwarded, const sigset_t *mask
 	return WEXITSTATUS(status);
 }
 
+/* PID 1 is the host's init, normally. Some hosts (sandboxes, micro-VM agents)
+ * deny even root access to PID 1's namespaces; there berthd's namespaces, which
+ * are the host's, serve instead. The admin container sees berthd's pidfile
+ * through the read-only /run/berth bind mount and shares the host PID namespace. */
+static pid_t default_target(void)
+{
+	char link[64];
+	if (readlink("/proc/1/ns/mnt", link, sizeof link) > 0 || errno != EACCES)
+		return 1;
+	FILE *f = fopen(BERTHD_PIDFILE, "r");
+	if (!f)
+		return 1;
+	char text[32] = "";
+	char *line = fgets(text, sizeof text, f);
+	fclose(f);
+	if (!line)
+		return 1;
+	text[strcspn(text, "\n")] = '\0';
+	char *end;
+	errno = 0;
+	long pid = strtol(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' || pid < 2 || pid > INT_MAX)
+		return 1;
+	return (pid_t)pid;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -231,7 +261,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	pid_t target = 1;
+	pid_t target = 0;
 	int option;
 
 	opterr = 0; /* our own messages, not getopt's */
@@ -253,6 +283,8 @@ int main(int argc, char **argv)
 		}
 	}
 	char **command = argv + optind;
+	if (target == 0)
+		target = default_target();
 
 	if (geteuid() != 0) {
 		fputs("sheltie must be run as root, you can use 'sudo sheltie' in the admin container\n",

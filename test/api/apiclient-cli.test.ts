@@ -111,7 +111,7 @@ test('apiclient exits non-zero with one error line on bad input, and changes not
     assertOneLineError(await runCli([...s, 'raw', '-m', 'POST', '-u', '/tx/commit?tx=none']), "Transaction 'none' has no pending changes to commit");
     assertOneLineError(await runCli([...s, 'raw', '-u', 'settings']), "Invalid URI 'settings': it must start with '/'");
     assertOneLineError(await runCli([...s, 'get', '/settings', 'host-containers']), 'get takes either one /URI or key prefixes, not both');
-    assertOneLineError(await runCli([...s, 'bogus']), "unknown command 'bogus' (commands: get, set, apply, raw, help)", 2);
+    assertOneLineError(await runCli([...s, 'bogus']), "unknown command 'bogus' (commands: get, set, apply, raw, exec, logs, status, audit, help)", 2);
     assertOneLineError(await runCli([...s, 'get', '--zz']), "unknown option '--zz'", 2);
     assertOneLineError(await runCli([...s, 'raw']), "required option '-u, --uri <uri>' not specified", 2);
   });

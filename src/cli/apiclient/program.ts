@@ -4,6 +4,10 @@ import { makeContext, type ApiclientIo, type CommandContext } from './context.js
 import { registerGet } from './get.js';
 import { registerRaw } from './raw.js';
 import { registerSet } from './set.js';
+import { registerExec } from './exec.js';
+import { registerLogs } from './logs.js';
+import { registerStatus } from './status.js';
+import { registerAudit } from './audit.js';
 
 /**
  * The `apiclient` program: global `-s/--socket-path`, one file per subcommand. More subcommands
@@ -12,16 +16,23 @@ import { registerSet } from './set.js';
 export type Register = (program: Command, ctx: CommandContext) => void;
 
 export const DEFAULT_SOCKET_PATH = '/run/berth/api.sock';
-const BUILT_IN: readonly Register[] = [registerGet, registerSet, registerApply, registerRaw];
+const BUILT_IN: readonly Register[] = [registerGet, registerSet, registerApply, registerRaw, registerExec, registerLogs, registerStatus, registerAudit];
 
 export function buildProgram(io: ApiclientIo, { extra = [] }: { extra?: readonly Register[] } = {}): { program: Command; ctx: CommandContext } {
   const program = new Command('apiclient')
     .description("berth's API client (Bottlerocket's apiclient syntax)")
     .option('-s, --socket-path <path>', `API socket (default: $BERTH_API_SOCKET or ${DEFAULT_SOCKET_PATH})`)
     .exitOverride()
+    // `exec NAME CMD -x` must hand `-x` to CMD, not parse it.
+    .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => {}, outputError: () => {} });
   const ctx = makeContext(io);
   for (const register of [...BUILT_IN, ...extra]) register(program, ctx);
+  // With positional options, `-s` after a subcommand belongs to it: accept it there too, so
+  // `apiclient get -s SOCK` keeps working (exec's own options end at NAME: `exec admin ls -s` is ls's).
+  for (const sub of program.commands) {
+    if (!sub.options.some((o) => o.long === '--socket-path')) sub.option('-s, --socket-path <path>', 'API socket');
+  }
   return { program, ctx };
 }
 

@@ -1,0 +1,79 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:net';
+import { mkdir, readdir } from 'node:fs/promises';
+import { startTestContainerd, type TestContainerd } from '../helpers/containerd.js';
+import { testImageArchive } from '../helpers/test-image.js';
+import { hostRuntimeFor } from '../helpers/host-runtime.js';
+import { startExec, type ExecProcess } from '../../src/runtime/exec-process.js';
+import { BerthError } from '../../src/errors/index.js';
+
+let ctrd: TestContainerd;
+let api: Server;
+before(async () => {
+  ctrd = await startTestContainerd();
+  await mkdir(ctrd.paths.run, { recursive: true });
+  api = createServer().listen(ctrd.paths.apiSocket);
+  const archive = await testImageArchive({ cmd: ['/bin/sleep', '3600'] });
+  const rt = hostRuntimeFor(ctrd);
+  await rt.create({ name: 'box', kind: 'host', source: `oci-archive:${archive}`, superpowered: false, userData: undefined, hash: 'h' });
+  await rt.start('box', 'host');
+});
+after(async () => {
+  api?.close();
+  await ctrd?.cleanup();
+});
+
+async function collect(p: ExecProcess): Promise<{ out: string; code: number }> {
+  let out = '';
+  p.output.on('data', (d) => (out += d.toString()));
+  const code = await p.exited;
+  await new Promise((r) => p.output.once('end', r).once('close', r));
+  await p.release();
+  return { out, code };
+}
+
+const fifoDir = () => `${ctrd.paths.fifoDir}`;
+
+test('startExec() runs a command and returns its output and exit code', async () => {
+  const p = await startExec(ctrd.client, { containerId: 'box', args: ['sh', '-c', 'echo out; echo err >&2; exit 7'], fifoDir: fifoDir() });
+  const { out, code } = await collect(p);
+  assert.equal(code, 7);
+  assert.equal(out.split('\n').filter(Boolean).sort().join(','), 'err,out');
+  assert.deepEqual(await readdir(fifoDir()), [], 'FIFOs removed');
+});
+
+test('startExec() feeds stdin and delivers EOF', async () => {
+  const p = await startExec(ctrd.client, { containerId: 'box', args: ['sh', '-c', 'cat; echo done'], fifoDir: fifoDir() });
+  p.stdin.write('ping\n');
+  await p.closeStdin();
+  const { out, code } = await collect(p);
+  assert.equal(code, 0);
+  assert.equal(out, 'ping\ndone\n');
+});
+
+test('startExec() with a terminal: initial size, resize, a tty', async () => {
+  const p = await startExec(ctrd.client, { containerId: 'box', args: ['sh'], tty: { rows: 40, cols: 100 }, fifoDir: fifoDir() });
+  let out = '';
+  p.output.on('data', (d) => (out += d.toString()));
+  p.stdin.write('stty size; tty\n');
+  const deadline = Date.now() + 10_000;
+  while (!out.includes('40 100') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await p.resize({ rows: 30, cols: 90 });
+  p.stdin.write('stty size; exit 3\n');
+  assert.equal(await p.exited, 3);
+  await p.release();
+  assert.match(out, /40 100/);
+  assert.match(out, /30 90/);
+  assert.match(out, /\/dev\/pts\/\d+/);
+});
+
+test('startExec() names a missing command', async () => {
+  await assert.rejects(startExec(ctrd.client, { containerId: 'box', args: ['no-such-cmd'], fifoDir: fifoDir() }), (e: unknown) => {
+    assert.ok(BerthError.is(e));
+    assert.equal(e.code, 'NOT_FOUND');
+    assert.match(e.message, /no-such-cmd: command not found/);
+    return true;
+  });
+  assert.deepEqual(await readdir(fifoDir()), []);
+});
