@@ -13,7 +13,10 @@ out=dist/apiclient
 work=dist/apiclient-sea
 mkdir -p "$work"
 
+# ws would try its optional native add-ons at load time; a SEA can only require built-ins (and
+# warns on every run otherwise), so those lookups are compiled out.
 npx --no-install esbuild dist/src/cli/apiclient.js --bundle --platform=node --format=cjs --target=node20 \
+  --define:process.env.WS_NO_BUFFER_UTIL='"1"' --define:process.env.WS_NO_UTF_8_VALIDATE='"1"' \
   --log-level=warning --outfile="$work/apiclient.cjs"
 
 node_bin=$(readlink -f "$(command -v node)")
