@@ -12,8 +12,12 @@ import { RecordingProxy } from './recording-proxy.js';
 import { freePort } from './free-port.js';
 import { multiPlatformLayout, pushLayout, testLayout } from './registry-images.js';
 import { recordingLogger } from './recording-logger.js';
+import type { RegistryPuller } from '../../src/runtime/image-source.js';
 import { registryRef, usePullFixture } from './pull-fixture.js';
 
+// pullImage is what the daemon's ImageSource expects of a registry puller.
+const puller: RegistryPuller = pullImage;
+void puller;
 const platform = hostPlatform(process.arch);
 const retry = { attempts: 3, baseMs: 50, maxMs: 200 };
 const f = usePullFixture({ withRegistry: true });
