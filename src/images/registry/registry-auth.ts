@@ -83,11 +83,9 @@ export class RegistryAuth {
   }
 
   async #token(scheme: Extract<HostScheme, { kind: 'bearer' }>, scope: string, credential: Credential | undefined): Promise<string> {
-    const who = !credential
-      ? 'anonymous'
-      : credential.kind === 'password'
-        ? `password:${credential.username}`
-        : `identity-token:${createHash('sha256').update(credential.token).digest('hex').slice(0, 16)}`;
+    // Tokens are kept per credential (hashed, so a changed password does not reuse an old token).
+    const secret = !credential ? '' : credential.kind === 'password' ? `${credential.username}:${credential.password}` : credential.token;
+    const who = !credential ? 'anonymous' : `${credential.kind}:${createHash('sha256').update(secret).digest('hex').slice(0, 16)}`;
     const key = [scheme.realm, scheme.service ?? '', scope, who].join('\0');
     const cached = this.#options.cache.get(key);
     if (cached !== undefined && !this.#refused.has(cached)) return cached;
