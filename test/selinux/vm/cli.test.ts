@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { main, parseCli } from './cli.js';
+
+test('parseCli() reads checks, files, labels and limits', () => {
+  const o = parseCli([
+    '--check', '/x/30-berth.sh',
+    '--add', '/work/main/dist:/usr/lib/berth/dist',
+    '--add', '/etc/hostname',
+    '--label', '/usr/lib/berth/x=system_u:object_r:secret_t:s0',
+    '--timeout', '300',
+  ]);
+  assert.deepEqual(o.extraChecks, ['/x/30-berth.sh']);
+  assert.equal(o.onlyExtraChecks, false);
+  assert.deepEqual(o.files, [{ host: '/work/main/dist', guest: '/usr/lib/berth/dist' }, { host: '/etc/hostname' }]);
+  assert.deepEqual(o.labels, [{ path: '/usr/lib/berth/x', context: 'system_u:object_r:secret_t:s0' }]);
+  assert.equal(o.timeoutMs, 300_000);
+  assert.equal(o.verbose, false);
+});
+
+test('parseCli() rejects bad flags with a message naming them', () => {
+  assert.throws(() => parseCli(['--timeout', 'soon']), /Invalid --timeout 'soon'/);
+  assert.throws(() => parseCli(['--label', 'nocontext']), /Invalid --label 'nocontext'/);
+  assert.throws(() => parseCli(['--add', '/a:relative']), /guest path must be absolute/);
+  assert.throws(() => parseCli(['--only']), /no --check given/);
+  assert.throws(() => parseCli(['--frobnicate']), /frobnicate/);
+});
+
+test('main() prints the usage and returns 2 on a bad command line, starting no VM', async () => {
+  let printed = '';
+  const status = await main(['--timeout=-1'], (t) => (printed += t));
+  assert.equal(status, 2);
+  assert.match(printed, /Invalid --timeout '-1'/);
+  assert.match(printed, /usage: selinux-vm/);
+});
