@@ -11,6 +11,7 @@ import { HostContainerController } from '../reconciler/controller.js';
 import { essentialFailures, runBootstrapContainers } from '../reconciler/bootstrap.js';
 import { HostContainerRuntime } from '../runtime/host-container-runtime.js';
 import { ImageSource } from '../runtime/image-source.js';
+import { pullImage, TokenCache } from '../images/registry/index.js';
 import { removeContainer } from '../runtime/container-ops.js';
 import { LABELS } from '../runtime/container-id.js';
 import { readBerthdState, readLiveBerthdState, removeBerthdState, writeBerthdState } from './berthd-state.js';
@@ -23,6 +24,11 @@ import { statusRoutes } from './status-routes.js';
 import { auditRoutes } from './audit-routes.js';
 import { execUpgrade } from './exec-wiring.js';
 import { AuditLog } from '../audit/audit-log.js';
+import { BreakGlassTimer } from './break-glass-timer.js';
+import { SshAudit } from './ssh-audit.js';
+
+/** docker's credentials file, the fallback after settings.container-registry.credentials. */
+const DOCKER_CONFIG = '/root/.docker/config.json';
 
 export interface BerthdOptions {
   /** Prefix of every path. Default "/". */
@@ -56,6 +62,9 @@ export class Berthd {
   #api: ApiServer | undefined;
   #controller: HostContainerController | undefined;
   #unsubscribe: (() => void) | undefined;
+  #breakGlass: BreakGlassTimer | undefined;
+  #sshAudit: SshAudit | undefined;
+  #sshAuditTimer: NodeJS.Timeout | undefined;
 
   constructor(options: BerthdOptions) {
     this.#options = options;
@@ -126,21 +135,42 @@ export class Berthd {
     await this.#api.listen();
     this.#log.info({ api: p.apiSocket }, 'API listening');
 
+    // Expiries that passed while berthd was down are committed before anything starts.
+    const breakGlass = new BreakGlassTimer({ datastore, audit, logger: this.#log });
+    this.#breakGlass = breakGlass;
+    await breakGlass.check();
+
     await this.#bootstrap(hostRuntime, datastore);
-    this.#unsubscribe = datastore.subscribe((keys) => controller.settingsChanged(keys));
+    this.#unsubscribe = datastore.subscribe((keys) => {
+      controller.settingsChanged(keys);
+      if (keys.some((k) => /^(settings\.)?host-containers\.[^.]+\.(enabled|enabled-until)$/.test(k))) void breakGlass.check();
+    });
     await controller.start();
+    const sshAudit = new SshAudit({ audit, logger: this.#log, logFileOf: (n) => hostRuntime.logFileOf(n, 'host') });
+    this.#sshAudit = sshAudit;
+    const watchLogs = () => sshAudit.watch(controller.status().filter((s) => s.state !== 'disabled').map((s) => s.name));
+    watchLogs();
+    this.#sshAuditTimer = setInterval(watchLogs, 2000);
+    this.#sshAuditTimer.unref();
     this.#log.info('berthd ready');
   }
 
   #hostRuntime(client: ContainerdClient, registry: () => NonNullable<Settings['container-registry']>): HostContainerRuntime {
     const p = this.paths;
+    // One token cache for the daemon, so registry tokens are reused across pulls until they expire.
+    const tokenCache = new TokenCache();
     const selinux = selinuxEnabled();
     if (!selinux) this.#log.warn('SELinux is not enabled in this kernel: host containers run without their labels');
     if (!this.install.sheltie) this.#log.warn('sheltie was not built: superpowered containers will not have it');
     if (!this.install.apiclient) this.#log.warn('the single-file apiclient was not built: host containers will not have it');
     return new HostContainerRuntime({
       client,
-      images: new ImageSource({ client, platform: hostPlatform(process.arch), logger: this.#log }),
+      images: new ImageSource({
+        client,
+        platform: hostPlatform(process.arch),
+        logger: this.#log,
+        puller: (c, ref, o) => pullImage(c, ref, { ...o, logger: this.#log, dockerConfigPath: DOCKER_CONFIG, tokenCache }),
+      }),
       layout: {
         hostContainers: p.hostContainers,
         bootstrapContainers: p.bootstrapContainers,
@@ -198,6 +228,9 @@ export class Berthd {
    */
   async exit(): Promise<void> {
     clearInterval(this.#keepAlive);
+    this.#breakGlass?.stop();
+    clearInterval(this.#sshAuditTimer);
+    this.#sshAudit?.stop();
     this.#unsubscribe?.();
     await this.#controller?.stop().catch((err) => this.#log.warn({ err: messageOf(err) }, 'reconciler stop failed'));
     await this.#api?.close().catch(() => undefined);

@@ -99,14 +99,24 @@ async function readDocument(provider: BlobProvider, desc: OciDescriptor): Promis
   return data;
 }
 
-/** Runs `fn` over items with at most `limit` in flight; the first failure rejects. */
+/**
+ * Runs `fn` over items with at most `limit` in flight. After a failure no new item starts, and the
+ * first error is thrown once the running ones have settled (so nothing keeps writing under a lease
+ * the caller is about to drop).
+ */
 export async function runLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
+  let failure: { err: unknown } | undefined;
   const worker = async (): Promise<void> => {
-    while (next < items.length) {
+    while (next < items.length && !failure) {
       const item = items[next++] as T;
-      await fn(item);
+      try {
+        await fn(item);
+      } catch (err) {
+        failure ??= { err };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.err;
 }

@@ -28,6 +28,12 @@ export async function ingestBlob(
       outcome = await writer.write(target, source, options.onProgress);
       break;
     } catch (err) {
+      // Bytes that do not match the digest fail the commit but stay behind as a complete ingest
+      // under this ref, which the next try would resume and fail on again: drop it.
+      if (BerthError.is(err) && err.code === 'FAILED_PRECONDITION') {
+        await client.content.abort(ref).catch(() => undefined);
+        throw err;
+      }
       // Another import is writing the same blob under the same ref: wait for it, then the STAT
       // finds the blob committed (as containerd's own client does).
       if (!isLockedRef(err) || attempt >= LOCKED_RETRIES) throw err;

@@ -28,8 +28,9 @@ export function followFile(file: string, options: FollowOptions = {}): Readable 
     for (const [i, part] of parts.entries()) {
       const isLast = i === parts.length - 1;
       const size = (await stat(part).catch(() => undefined))?.size;
-      if (size === undefined) continue;
-      let offset = isLast && options.lastBytes !== undefined ? Math.max(0, size - options.lastBytes) : 0;
+      // A missing file is empty, but while following we wait for it to appear.
+      if (size === undefined && !(isLast && options.follow)) continue;
+      let offset = isLast && options.lastBytes !== undefined ? Math.max(0, (size ?? 0) - options.lastBytes) : 0;
       offset = await copy(part, offset);
       if (!isLast || !options.follow) continue;
       let ino = (await stat(file).catch(() => undefined))?.ino;

@@ -1,11 +1,9 @@
 import { stat } from 'node:fs/promises';
 import type { ContainerdClient, Platform } from '../containerd/index.js';
-import { BerthError, isNotFound } from '../errors/index.js';
+import { BerthError } from '../errors/index.js';
 import { importImage, type ImageResult } from '../images/import.js';
-import { fromWireDescriptor } from '../images/oci-types.js';
 import type { ProgressListener } from '../images/progress-events.js';
-import { resolveStoredImage } from '../images/resolve-stored.js';
-import { unpackImage } from '../images/unpack.js';
+import { storedImage } from '../images/stored-image.js';
 import type { Logger } from '../lib/logger.js';
 import { parseImageReference, type RegistryImageReference, type Settings } from '../model/index.js';
 
@@ -57,7 +55,11 @@ export class ImageSource {
       throw new BerthError('NOT_FOUND', `Image archive ${ref.path} (source '${source}') does not exist`, { cause: err });
     });
     const fingerprint = `${info.size}:${Math.floor(info.mtimeMs)}:${info.ino}`;
-    const cached = await this.#fromStore(source, fingerprint);
+    // The same file (size, mtime, inode) was imported before: use what is stored.
+    const cached = await storedImage(this.#client, source, {
+      platform: this.#platform,
+      accept: (labels) => labels[ARCHIVE_LABEL] === fingerprint,
+    });
     if (cached) return cached;
     this.#log.info({ source }, 'importing image archive');
     return importImage(this.#client, {
@@ -67,38 +69,5 @@ export class ImageSource {
       platform: this.#platform,
       labels: { [ARCHIVE_LABEL]: fingerprint },
     });
-  }
-
-  /** The stored image when it was imported from this very file (size, mtime, inode unchanged). */
-  async #fromStore(name: string, fingerprint: string): Promise<ImageResult | undefined> {
-    let record;
-    try {
-      record = await this.#client.images.get(name);
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
-    if (record.labels[ARCHIVE_LABEL] !== fingerprint) return undefined;
-    const lease = await this.#client.leases.create({ expireAfterMs: 600_000 });
-    try {
-      const target = fromWireDescriptor(record.target);
-      const image = await resolveStoredImage(this.#client, target, { platform: this.#platform, lease: lease.id, where: name });
-      const unpacked = await unpackImage(this.#client, image, { lease: lease.id });
-      return {
-        name,
-        target,
-        manifestDigest: image.manifestDesc.digest,
-        configDigest: image.configDesc.digest,
-        chainId: unpacked.chainId,
-        layersApplied: unpacked.applied,
-        image,
-      };
-    } catch (err) {
-      // Content went missing behind our back: import again.
-      if (isNotFound(err)) return undefined;
-      throw err;
-    } finally {
-      await this.#client.leases.delete(lease.id).catch(() => undefined);
-    }
   }
 }

@@ -5,10 +5,10 @@ import { silentLogger, type Logger } from '../../lib/logger.js';
 import { formatImageReference, type ContainerRegistrySettings, type RegistryImageReference } from '../../model/index.js';
 import { fetchImageTree } from '../fetch-tree.js';
 import type { ImageResult } from '../import.js';
-import { DIGEST_PATTERN, toWireDescriptor } from '../oci-types.js';
+import { toWireDescriptor } from '../oci-types.js';
 import type { ProgressListener } from '../progress-events.js';
 import { unpackImage } from '../unpack.js';
-import { storedImage } from './cached-image.js';
+import { storedImage } from '../stored-image.js';
 import { labelDistributionSource } from './distribution-source.js';
 import { HttpTransport } from './http-transport.js';
 import { RegistryAuth } from './registry-auth.js';
@@ -120,18 +120,6 @@ async function readCa(file: string): Promise<Buffer> {
   }
 }
 
-/**
- * A blob whose bytes do not match its digest fails containerd's commit but stays behind as a
- * complete ingest under ingestBlob's ref (`berth-<digest>`), and a later pull would resume it and
- * fail again until GC removes it. Aborting it makes the next pull start clean. Rethrows `err`.
- */
-async function dropBadIngest(client: ContainerdClient, digest: string, err: unknown): Promise<never> {
-  if (BerthError.is(err) && err.code === 'FAILED_PRECONDITION' && DIGEST_PATTERN.test(digest)) {
-    await client.content.abort(`berth-${digest}`).catch(() => undefined);
-  }
-  throw err;
-}
-
 async function fetchResolved(
   client: ContainerdClient,
   session: RegistrySession,
@@ -147,7 +135,7 @@ async function fetchResolved(
       lease: lease.id,
       concurrency: options.concurrency ?? 3,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      retry: (what, fn) => withRetries(fn, options.retry, options.retryHooks(what)).catch((err) => dropBadIngest(client, what, err)),
+      retry: (what, fn) => withRetries(fn, options.retry, options.retryHooks(what)),
     });
     const blobs = [image.target, image.manifestDesc, image.configDesc, ...image.manifest.layers].map((d) => d.digest);
     await labelDistributionSource(client, blobs, { registry: ref.registry, repository: ref.repository, lease: lease.id });

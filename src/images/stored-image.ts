@@ -1,15 +1,20 @@
-import type { ContainerdClient, Platform } from '../../containerd/index.js';
-import { isNotFound } from '../../errors/index.js';
-import type { ImageResult } from '../import.js';
-import { fromWireDescriptor } from '../oci-types.js';
-import { resolveStoredImage } from '../resolve-stored.js';
-import { unpackImage } from '../unpack.js';
+import type { ContainerdClient, Platform } from '../containerd/index.js';
+import { isNotFound } from '../errors/index.js';
+import type { ImageResult } from './import.js';
+import { fromWireDescriptor } from './oci-types.js';
+import { resolveStoredImage } from './resolve-stored.js';
+import { unpackImage } from './unpack.js';
 
 /**
  * The image already stored under `name`, unpacked if its snapshots are gone; undefined when there is
- * no such image or its content is incomplete. Used when no registry endpoint can be reached.
+ * no such image, `accept` refuses its record (e.g. an archive that changed since), or its content is
+ * incomplete. Used when a registry cannot be reached and to skip re-importing an unchanged archive.
  */
-export async function storedImage(client: ContainerdClient, name: string, options: { platform: Platform }): Promise<ImageResult | undefined> {
+export async function storedImage(
+  client: ContainerdClient,
+  name: string,
+  options: { platform: Platform; accept?: (labels: Record<string, string>) => boolean },
+): Promise<ImageResult | undefined> {
   let record;
   try {
     record = await client.images.get(name);
@@ -17,6 +22,7 @@ export async function storedImage(client: ContainerdClient, name: string, option
     if (isNotFound(err)) return undefined;
     throw err;
   }
+  if (options.accept && !options.accept(record.labels)) return undefined;
   const lease = await client.leases.create({ expireAfterMs: 600_000 });
   try {
     const target = fromWireDescriptor(record.target);

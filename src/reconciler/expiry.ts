@@ -1,0 +1,26 @@
+import type { Settings } from '../model/index.js';
+
+export interface ExpiryPlan {
+  /** Enabled containers whose `enabled-until` has passed: to disable now. */
+  expired: string[];
+  /** The next `enabled-until` still ahead, if any. */
+  next?: Date;
+}
+
+/**
+ * Time-limited break-glass: which enabled host containers are past their `enabled-until`, and when
+ * the next one will be. Pure; the daemon commits the result and sets the timer.
+ */
+export function expiryPlan(settings: Settings, now: Date): ExpiryPlan {
+  const out: ExpiryPlan = { expired: [] };
+  for (const [name, hc] of Object.entries(settings['host-containers'] ?? {})) {
+    const until = hc['enabled-until'];
+    if (!hc.enabled || until === undefined) continue;
+    const at = Date.parse(until);
+    if (Number.isNaN(at)) continue; // validated on the way in; a corrupted store is not ours to fix here
+    if (at <= now.getTime()) out.expired.push(name);
+    else if (!out.next || at < out.next.getTime()) out.next = new Date(at);
+  }
+  out.expired.sort();
+  return out;
+}
