@@ -4,7 +4,7 @@ import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EntrypointFixture } from './entrypoint-fixture.js';
 import { within } from './entrypoint-run.js';
-import { fingerprintOf, freePort, generateKeyPair, hostKeyFingerprint, signUserKey, ssh, type KeyPair } from './ssh-client.js';
+import { fingerprintOf, freePort, generateKeyPair, hostKeyFingerprint, signUserKey, ssh, type KeyPair } from '../helpers/ssh-client.js';
 
 // The admin image's entrypoint, run for real: unpacked with umoci, PID 1 of its own PID namespace,
 // chrooted into an overlay of the image, its storage bind-mounted where berth mounts it. Its sshd

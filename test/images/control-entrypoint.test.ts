@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { EntrypointFixture } from './entrypoint-fixture.js';
 import { within } from './entrypoint-run.js';
-import { freePort, generateKeyPair, hostKeyFingerprint, ssh, type KeyPair } from './ssh-client.js';
+import { freePort, generateKeyPair, hostKeyFingerprint, ssh, type KeyPair } from '../helpers/ssh-client.js';
 
 // The control image's entrypoint, run for real (see admin-entrypoint.test.ts for how).
 

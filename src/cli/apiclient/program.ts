@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { BerthError } from '../../errors/index.js';
 import { registerApply } from './apply.js';
 import { makeContext, type ApiclientIo, type CommandContext } from './context.js';
 import { registerGet } from './get.js';
@@ -72,6 +73,8 @@ export async function runApiclient(
     }
     const message = err instanceof Error ? err.message : String(err);
     io.stderr.write(`apiclient: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
-    return 1;
+    // An exec that could not run its command exits as a shell would (127 not found, 126 not executable).
+    const exit = BerthError.is(err) ? err.details?.['exitCode'] : undefined;
+    return typeof exit === 'number' ? exit : 1;
   }
 }
