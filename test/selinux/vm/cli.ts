@@ -11,6 +11,8 @@ Boots Debian's kernel with SELinux enforcing under QEMU and runs the policy chec
   --add HOST[:GUEST]    copy a host file or directory into the guest (repeatable)
   --label PATH=CONTEXT  label a guest path at boot (repeatable)
   --timeout SECONDS     kill the VM after this long (default 540)
+  --check-timeout SECS  kill a guest check script after this long (default 300)
+  --memory MIB          guest memory (default 2048)
   --accel NAME          QEMU accelerator (default tcg)
   --kernel FILE         kernel image (default: newest /boot/vmlinuz-*)
   --policy-dir DIR      CIL policy to load (default: the repository's selinux/)
@@ -33,6 +35,15 @@ function parseLabel(spec: string): GuestLabel {
   return { path: spec.slice(0, at), context: spec.slice(at + 1) };
 }
 
+function positive<T extends number | undefined>(flag: string, value: string | undefined, fallback: T): number | T {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new BerthError('INVALID_ARGUMENT', `Invalid ${flag} '${value}': expected a positive number`);
+  }
+  return n;
+}
+
 /** Turns the command line into proof options; throws INVALID_ARGUMENT naming the bad flag. */
 export function parseCli(argv: string[]): ProofOptions & { verbose: boolean } {
   let parsed;
@@ -45,6 +56,8 @@ export function parseCli(argv: string[]): ProofOptions & { verbose: boolean } {
         add: { type: 'string', multiple: true },
         label: { type: 'string', multiple: true },
         timeout: { type: 'string' },
+        'check-timeout': { type: 'string' },
+        memory: { type: 'string' },
         accel: { type: 'string' },
         kernel: { type: 'string' },
         'policy-dir': { type: 'string' },
@@ -57,10 +70,9 @@ export function parseCli(argv: string[]): ProofOptions & { verbose: boolean } {
     throw new BerthError('INVALID_ARGUMENT', messageOf(err), { cause: err });
   }
   const v = parsed.values;
-  const timeout = v.timeout === undefined ? 540 : Number(v.timeout);
-  if (!Number.isFinite(timeout) || timeout <= 0) {
-    throw new BerthError('INVALID_ARGUMENT', `Invalid --timeout '${v.timeout}': expected a positive number of seconds`);
-  }
+  const timeout = positive('--timeout', v.timeout, 540);
+  const checkTimeout = positive('--check-timeout', v['check-timeout'], undefined);
+  const memory = positive('--memory', v.memory, undefined);
   const checks = (v.check ?? []).map((c) => path.resolve(c));
   if (v.only && checks.length === 0) throw new BerthError('INVALID_ARGUMENT', 'Invalid --only: no --check given');
   return {
@@ -69,6 +81,8 @@ export function parseCli(argv: string[]): ProofOptions & { verbose: boolean } {
     files: (v.add ?? []).map(parseFile),
     labels: (v.label ?? []).map(parseLabel),
     timeoutMs: timeout * 1000,
+    ...(checkTimeout ? { checkTimeoutSeconds: checkTimeout } : {}),
+    ...(memory ? { memoryMiB: memory } : {}),
     ...(v.accel ? { accel: v.accel } : {}),
     ...(v.kernel ? { kernel: path.resolve(v.kernel) } : {}),
     ...(v['policy-dir'] ? { policyDir: path.resolve(v['policy-dir']) } : {}),
@@ -88,7 +102,12 @@ export async function main(argv: string[], out: (text: string) => void = (t) => 
   }
   const { verbose, ...proof } = options;
   if (verbose) proof.onConsoleLine = (line) => out(`  | ${line}\n`);
-  const result = await runEnforcingProof(proof);
-  out(`${formatResult(result)}\n`);
-  return result.verdict.ok ? 0 : 1;
+  try {
+    const result = await runEnforcingProof(proof);
+    out(`${formatResult(result)}\n`);
+    return result.verdict.ok ? 0 : 1;
+  } catch (err) {
+    out(`selinux-vm: the proof could not run: ${messageOf(err)}\n`);
+    return 1;
+  }
 }

@@ -24,6 +24,10 @@ export interface ProofOptions {
   accel?: string;
   /** Limit for the boot. Default: 9 minutes. */
   timeoutMs?: number;
+  /** Limit for each guest check script, in seconds. Default: 300 (guest/init.sh). */
+  checkTimeoutSeconds?: number;
+  /** Guest memory in MiB. Default: 2048. */
+  memoryMiB?: number;
   /** Keep the work dir (policy, initramfs, console log) even when the run passes. */
   keepWorkDir?: boolean;
   /** Called with each console line as it arrives. */
@@ -42,7 +46,11 @@ export interface ProofResult {
   workDir: string;
 }
 
-/** The kernel command line: SELinux as the major LSM, enforcing from the moment the policy loads. */
+/**
+ * The kernel command line: SELinux as the major LSM (Debian's 6.1 has no selinux= parameter;
+ * security= picks it over AppArmor), enforcing from the moment the policy loads, every AVC
+ * message kept. Unknown key=value words reach the guest's init as environment variables.
+ */
 export const KERNEL_APPEND = [
   'console=ttyS0',
   'quiet',
@@ -79,13 +87,13 @@ export function kernelRelease(kernelImage: string): string {
 export async function runEnforcingProof(options: ProofOptions = {}): Promise<ProofResult> {
   const workDir = await mkdtemp(path.join(tmpdir(), 'berth-selinux-vm-'));
   const consoleLog = path.join(workDir, 'console.log');
-  let passed = false;
+  const initrd = path.join(workDir, 'initramfs.cpio');
+  let keep = false;
   try {
     const buildStart = Date.now();
     const kernel = options.kernel ?? (await findKernel());
     const policy = await compilePolicy(workDir, options.policyDir ? { policyDir: options.policyDir } : {});
     const checks = [...(options.onlyExtraChecks ? [] : await defaultChecks()), ...(options.extraChecks ?? [])];
-    const initrd = path.join(workDir, 'initramfs.cpio');
     await buildInitramfs(initrd, {
       kernelRelease: kernelRelease(kernel),
       policy,
@@ -94,10 +102,14 @@ export async function runEnforcingProof(options: ProofOptions = {}): Promise<Pro
       labels: options.labels ?? [],
     });
     const buildMs = Date.now() - buildStart;
+    const append = options.checkTimeoutSeconds
+      ? `${KERNEL_APPEND} CHECK_TIMEOUT=${Math.ceil(options.checkTimeoutSeconds)}`
+      : KERNEL_APPEND;
     const boot = await bootVm({
       kernel,
       initrd,
-      append: KERNEL_APPEND,
+      append,
+      ...(options.memoryMiB ? { memoryMiB: options.memoryMiB } : {}),
       logFile: consoleLog,
       timeoutMs: options.timeoutMs ?? 9 * 60_000,
       ...(options.accel ? { accel: options.accel } : {}),
@@ -108,13 +120,13 @@ export async function runEnforcingProof(options: ProofOptions = {}): Promise<Pro
     if (boot.timedOut) {
       const last = boot.output.split('\n').map((l) => l.trim()).filter(Boolean).at(-1) ?? '';
       verdict.failures.unshift(`the VM was killed after ${boot.durationMs} ms; its last line: ${last}`);
+      verdict.ok = false;
     }
-    verdict.ok = verdict.ok && !boot.timedOut;
-    passed = verdict.ok;
-    await rm(initrd, { force: true });
+    // A failed run keeps its console log (and the policy) for a look; a passing one only if asked.
+    keep = !verdict.ok || (options.keepWorkDir ?? false);
     return { verdict, report, bootMs: boot.durationMs, buildMs, consoleLog, workDir };
   } finally {
-    if (passed && !options.keepWorkDir) await rm(workDir, { recursive: true, force: true });
+    await rm(keep ? initrd : workDir, { recursive: true, force: true });
   }
 }
 
