@@ -105,9 +105,45 @@ async function serve(ws: WebSocket, actorP: Promise<AuditActor>, o: ExecServerOp
   });
   if (!init) return;
 
+  // Input may arrive while the process is being started: hold it until there is a stdin.
+  let proc: ExecSession | undefined;
+  const early: Array<[RawData, boolean]> = [];
+  let received = 0;
+  let written = 0;
+  const input = (data: RawData, isBinary: boolean): void => {
+    if (!proc) {
+      early.push([data, isBinary]);
+      return;
+    }
+    const p = proc;
+    if (isBinary) {
+      // Bottlerocket's flow control: the client may be at most MAX_MESSAGES_OUTSTANDING ahead.
+      if (++received - written > MAX_MESSAGES_OUTSTANDING) {
+        ws.close(CLOSE.tooBig, 'write buffer full; obey capacity updates');
+        return;
+      }
+      p.stdin.write(data as Buffer, () => {
+        written++;
+        if (written % CAPACITY_UPDATE_INTERVAL === 0 && ws.readyState === ws.OPEN) ws.send(capacityMessage(written));
+      });
+      return;
+    }
+    try {
+      const msg = parseClientMessage(data.toString());
+      if (msg.type === 'content-complete') void p.closeStdin().catch(() => undefined);
+      else if (msg.type === 'winch' && init.tty) void p.resize(msg.size).catch(() => undefined);
+      else if (msg.type === 'initialize') throw new BerthError('INVALID_ARGUMENT', 'Initialize was already sent');
+    } catch (err) {
+      fail(err, CLOSE.policy);
+    }
+  };
+  ws.on('message', (data: RawData, isBinary: boolean) => {
+    lastSeen = Date.now();
+    input(data, isBinary);
+  });
+
   const actor = await actorP;
   const base = { target: init.target, session, actor, command: init.command, tty: init.tty !== undefined };
-  let proc: ExecSession;
   try {
     proc = await o.start(init);
   } catch (err) {
@@ -118,6 +154,7 @@ async function serve(ws: WebSocket, actorP: Promise<AuditActor>, o: ExecServerOp
   }
   const started = Date.now();
   log.info({ target: init.target, command: init.command, tty: base.tty, pid: proc.pid, actor }, 'exec started');
+  for (const [data, isBinary] of early.splice(0)) input(data, isBinary);
   await o.audit({ ...base, event: 'exec-start' }).catch((err) => log.error({ err: messageOf(err) }, 'audit write failed'));
 
   // Output → binary frames, pausing while the client lags behind.
@@ -139,48 +176,46 @@ async function serve(ws: WebSocket, actorP: Promise<AuditActor>, o: ExecServerOp
     proc.output.once('close', r);
   });
 
-  // Input: binary frames → stdin, with Bottlerocket's capacity accounting.
-  let received = 0;
-  let written = 0;
-  ws.on('message', (data: RawData, isBinary: boolean) => {
-    lastSeen = Date.now();
-    if (isBinary) {
-      received++;
-      if (received - written > MAX_MESSAGES_OUTSTANDING) {
-        ws.close(CLOSE.tooBig, 'write buffer full; obey capacity updates');
-        return;
-      }
-      proc.stdin.write(data as Buffer, () => {
-        written++;
-        if (written % CAPACITY_UPDATE_INTERVAL === 0 && ws.readyState === ws.OPEN) ws.send(capacityMessage(written));
-      });
-      return;
-    }
-    try {
-      const msg = parseClientMessage(data.toString());
-      if (msg.type === 'content-complete') void proc.closeStdin().catch(() => undefined);
-      else if (msg.type === 'winch' && init.tty) void proc.resize(msg.size).catch(() => undefined);
-      else if (msg.type === 'initialize') throw new BerthError('INVALID_ARGUMENT', 'Initialize was already sent');
-    } catch (err) {
-      fail(err, CLOSE.policy);
-    }
-  });
-
-  // The client went away first: nothing it started may outlive it.
+  // The client went away first (even while the process was starting): nothing it started may
+  // outlive it.
   let exitCode: number | undefined;
   let disconnected = false;
-  ws.on('close', () => {
-    if (exitCode === undefined) {
+  const running = proc;
+  const onGone = () => {
+    if (exitCode === undefined && !disconnected) {
       disconnected = true;
-      o.killTree(proc.pid);
+      o.killTree(running.pid);
     }
-  });
+  };
+  ws.on('close', onGone);
+  if (ws.readyState === ws.CLOSING || ws.readyState === ws.CLOSED) onGone();
 
   exitCode = await proc.exited.catch(() => 255);
-  await Promise.race([outputDone, new Promise((r) => setTimeout(r, 2000))]);
+  // Deliver everything the process wrote before the exit code: wait for the output's end, giving up
+  // only when it stalls (a background child may hold the FIFO open after the process exits).
+  await untilQuiet(proc.output, outputDone, 2000);
   const durationMs = Date.now() - started;
   if (ws.readyState === ws.OPEN) ws.close(CLOSE.normal, String(exitCode));
   await proc.release().catch(() => undefined);
   log.info({ target: init.target, exitCode, durationMs, disconnected }, 'exec ended');
   await o.audit({ ...base, event: 'exec-end', exitCode, durationMs, ...(disconnected ? { disconnected } : {}) }).catch(() => undefined);
+}
+
+/** Resolves when `done` does, or once `stream` has produced nothing for `quietMs` (and is not paused for a slow client). */
+function untilQuiet(stream: Readable, done: Promise<void>, quietMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    let last = Date.now();
+    const onData = () => (last = Date.now());
+    stream.on('data', onData);
+    const timer = setInterval(() => {
+      if (stream.isPaused()) last = Date.now(); // backpressure, not silence
+      else if (Date.now() - last > quietMs) finish();
+    }, 100);
+    const finish = () => {
+      clearInterval(timer);
+      stream.off('data', onData);
+      resolve();
+    };
+    void done.then(finish);
+  });
 }

@@ -20,6 +20,9 @@ import { createContainer, removeContainer, snapshotKeyOf } from '../../src/runti
 import { startTask } from '../../src/runtime/task-ops.js';
 import { loggerUri } from '../../src/runtime/log-uri.js';
 import { compare, report, type Result } from './harness.js';
+import { benchExec } from './exec-bench.js';
+import { benchApi, formatApiBench } from '../api/api-bench.js';
+import { startBerthd, until } from '../helpers/berthd-process.js';
 
 const exec = promisify(execFile);
 const RUNS = Number(process.env['BERTH_BENCH_RUNS'] ?? 7);
@@ -111,7 +114,30 @@ async function main(): Promise<void> {
   } finally {
     await ctrd.cleanup();
   }
+
+  // Exec through berthd's API against ctr task exec, on a running admin container.
+  const images = path.join(REPO, 'build/images');
+  let throughput = '';
+  if (existsSync(path.join(images, 'admin.tar'))) {
+    const berthd = await startBerthd({ args: ['--images-dir', images] });
+    try {
+      await berthd.apiclient('set', 'host-containers.admin.enabled=true');
+      await until('admin running', async () => (await berthd.get<{ state: string }>('/host-containers/admin')).state === 'running', 120_000);
+      const ex = await benchExec({ apiSocket: berthd.paths.apiSocket, hostContainerdSocket: berthd.paths.hostContainerd.socket, container: 'admin', runs: RUNS * 2 });
+      results.push(...ex.comparisons);
+      throughput = `exec throughput through cat (64 MiB): berth ${ex.throughput.berthMBps.toFixed(1)} MB/s, ctr ${ex.throughput.ctrMBps.toFixed(1)} MB/s (${(ex.throughput.berthMBps / ex.throughput.ctrMBps).toFixed(2)}x)`;
+    } finally {
+      await berthd.cleanup();
+    }
+  } else {
+    console.error('exec benchmark skipped: run `npm run images` first');
+  }
+
+  const api = await benchApi({ runs: RUNS * 2 });
+  results.push(...api.comparisons);
   console.log(report(results));
+  if (throughput) console.log(throughput);
+  console.log(formatApiBench(api));
 }
 
 await main();
