@@ -31,7 +31,10 @@ export interface ExecProcess {
   /** EOF on stdin: our end closed and the shim told (both are needed, or it never sees EOF). */
   closeStdin(): Promise<void>;
   kill(signal: number): Promise<void>;
-  /** Deletes the process record and the FIFOs; call after `exited`. */
+  /**
+   * After `exited`: deletes the process, which makes the shim flush and close the output, waits for
+   * the output to end (keep consuming it meanwhile), then removes the FIFOs.
+   */
   release(): Promise<void>;
 }
 
@@ -118,18 +121,51 @@ export async function startExec(client: ContainerdClient, req: ExecRequest): Pro
       });
     },
     async release() {
-      stdin.destroy();
+      // As ctr does: delete the process (the shim flushes and closes its FIFO ends), then wait for
+      // the output to end.
+      const drained = new Promise<void>((r) => {
+        if (output.readableEnded || output.destroyed) return r();
+        output.once('end', r);
+        output.once('close', r);
+      });
       await client.tasks.deleteProcess(req.containerId, execId).catch(() => undefined);
+      await Promise.race([drained, stalled(output, 10_000)]);
+      stdin.destroy();
+      output.destroy();
       await cleanupDir();
     },
   };
 }
 
+/**
+ * Resolves once `stream` has produced nothing for `quietMs` while flowing: a shim that never closes
+ * the output must not hold the session for ever, but a reader paused for a slow client is not stalled.
+ */
+function stalled(stream: Readable, quietMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    let last = Date.now();
+    const onData = () => (last = Date.now());
+    stream.on('data', onData);
+    const timer = setInterval(() => {
+      if (stream.isPaused()) last = Date.now();
+      else if (Date.now() - last > quietMs || stream.destroyed) {
+        clearInterval(timer);
+        stream.off('data', onData);
+        resolve();
+      }
+    }, 200);
+    timer.unref();
+  });
+}
+
 /** One readable of every output FIFO; ends when all of them have ended. */
 function mergeOutput(streams: Socket[]): Readable {
   const out = new PassThrough();
-  let open = streams.length;
-  for (const s of streams) {
+  // A FIFO of a process that exits at once may have ended, empty, before we got here.
+  const live = streams.filter((s) => !s.destroyed);
+  let open = live.length;
+  if (open === 0) out.end();
+  for (const s of live) {
     s.pipe(out, { end: false });
     s.on('error', () => s.destroy());
     s.on('close', () => {

@@ -77,3 +77,13 @@ test('startExec() names a missing command', async () => {
   });
   assert.deepEqual(await readdir(fifoDir()), []);
 });
+
+test('startExec() output ends even when the process exits before its FIFOs are read', async () => {
+  for (let i = 0; i < 8; i++) {
+    const p = await startExec(ctrd.client, { containerId: 'box', args: ['true'], fifoDir: fifoDir() });
+    p.output.resume();
+    assert.equal(await p.exited, 0);
+    await p.release();
+    assert.equal(p.output.readableEnded, true, `run ${i}: the output reached its end, it was not cut off`);
+  }
+});
