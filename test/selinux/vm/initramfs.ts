@@ -103,6 +103,12 @@ async function addGuestSide(tree: StagingTree, spec: GuestSpec): Promise<void> {
   await tree.writeFile(`${GUEST_DIR}/oci-bundle.mjs`, await own('oci-bundle.mjs'));
   await tree.writeFile(`${GUEST_DIR}/os-probe.txt`, 'part of the read-only OS\n');
   await tree.writeFile('/etc/containerd/config.toml', await own('containerd-config.toml'));
+  // What host containers bind-mount from the host, and what tools expect to find.
+  await tree.writeFile('/etc/hosts', '127.0.0.1\tlocalhost\n::1\tlocalhost\n');
+  await tree.writeFile('/etc/resolv.conf', 'nameserver 127.0.0.1\n');
+  await tree.writeFile('/etc/hostname', 'berth-vm\n');
+  await tree.writeFile('/etc/passwd', 'root:x:0:0:root:/root:/bin/sh\n');
+  await tree.writeFile('/etc/group', 'root:x:0:\n');
   for (const check of spec.checks) {
     await tree.writeFile(`${GUEST_DIR}/checks/${path.basename(check)}`, await readFile(check), 0o755);
   }
