@@ -49,9 +49,12 @@ async function main(): Promise<void> {
   try {
     const archive = await benchImage();
     console.error(`bench image: ${archive}`);
+    // Every image on both sides goes, so each run unpacks from scratch (ctr also records the
+    // archive's own image names, which would otherwise keep its snapshots).
     const gc = async () => {
-      await ctrd.client.images.delete('bench/image:1', { sync: true }).catch(() => undefined);
-      await ctr('images', 'rm', '--sync', 'bench/image:1').catch(() => undefined);
+      for (const img of await ctrd.client.images.list()) await ctrd.client.images.delete(img.name, { sync: true });
+      const names = (await ctr('images', 'ls', '-q')).stdout.split('\n').filter(Boolean);
+      if (names.length > 0) await ctr('images', 'rm', '--sync', ...names);
     };
     await gc();
     results.push(
