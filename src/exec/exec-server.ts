@@ -155,7 +155,8 @@ async function serve(ws: WebSocket, actorP: Promise<AuditActor>, o: ExecServerOp
   const started = Date.now();
   log.info({ target: init.target, command: init.command, tty: base.tty, pid: proc.pid, actor }, 'exec started');
   for (const [data, isBinary] of early.splice(0)) input(data, isBinary);
-  await o.audit({ ...base, event: 'exec-start' }).catch((err) => log.error({ err: messageOf(err) }, 'audit write failed'));
+  // Written alongside the session, not before it: the record is fsynced but the user does not wait.
+  const startRecord = o.audit({ ...base, event: 'exec-start' }).catch((err) => log.error({ err: messageOf(err) }, 'audit write failed'));
 
   // Output → binary frames, pausing while the client lags behind.
   proc.output.on('data', (chunk: Buffer) => {
@@ -191,31 +192,12 @@ async function serve(ws: WebSocket, actorP: Promise<AuditActor>, o: ExecServerOp
   if (ws.readyState === ws.CLOSING || ws.readyState === ws.CLOSED) onGone();
 
   exitCode = await proc.exited.catch(() => 255);
-  // Deliver everything the process wrote before the exit code: wait for the output's end, giving up
-  // only when it stalls (a background child may hold the FIFO open after the process exits).
-  await untilQuiet(proc.output, outputDone, 2000);
+  // Everything the process wrote goes out before the exit code: release() ends the output.
+  await proc.release().catch(() => undefined);
+  await outputDone;
   const durationMs = Date.now() - started;
   if (ws.readyState === ws.OPEN) ws.close(CLOSE.normal, String(exitCode));
-  await proc.release().catch(() => undefined);
   log.info({ target: init.target, exitCode, durationMs, disconnected }, 'exec ended');
+  await startRecord;
   await o.audit({ ...base, event: 'exec-end', exitCode, durationMs, ...(disconnected ? { disconnected } : {}) }).catch(() => undefined);
-}
-
-/** Resolves when `done` does, or once `stream` has produced nothing for `quietMs` (and is not paused for a slow client). */
-function untilQuiet(stream: Readable, done: Promise<void>, quietMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    let last = Date.now();
-    const onData = () => (last = Date.now());
-    stream.on('data', onData);
-    const timer = setInterval(() => {
-      if (stream.isPaused()) last = Date.now(); // backpressure, not silence
-      else if (Date.now() - last > quietMs) finish();
-    }, 100);
-    const finish = () => {
-      clearInterval(timer);
-      stream.off('data', onData);
-      resolve();
-    };
-    void done.then(finish);
-  });
 }

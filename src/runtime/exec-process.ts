@@ -7,7 +7,7 @@ import type { ContainerdClient } from '../containerd/index.js';
 import { decodeJsonAny, jsonAny, TYPE_URLS } from '../containerd/index.js';
 import { BerthError, isNotFound } from '../errors/index.js';
 import type { Spec } from '../oci/spec.js';
-import { makeFifo, openFifo, releaseFifo } from './fifo.js';
+import { makeFifos, openFifo, releaseFifo } from './fifo.js';
 
 export interface ExecRequest {
   containerId: string;
@@ -67,7 +67,7 @@ export async function startExec(client: ContainerdClient, req: ExecRequest): Pro
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const fifos = { stdin: path.join(dir, 'stdin'), stdout: path.join(dir, 'stdout'), stderr: req.tty ? '' : path.join(dir, 'stderr') };
   const cleanupDir = () => rm(dir, { recursive: true, force: true });
-  for (const f of [fifos.stdin, fifos.stdout, fifos.stderr]) if (f) await makeFifo(f);
+  await makeFifos([fifos.stdin, fifos.stdout, fifos.stderr].filter(Boolean));
   // Begin the opens before Exec: they complete when the shim opens the other ends.
   const opens = Promise.all([
     openFifo(fifos.stdin, 'write'),

@@ -5,9 +5,12 @@ import { Socket } from 'node:net';
 
 const run = promisify(execFile);
 
-/** Node has no mkfifo(3); the coreutils command does it (mode 0600: only berthd and the shim). */
-export async function makeFifo(path: string): Promise<void> {
-  await run('mkfifo', ['-m', '0600', path]);
+/**
+ * Node has no mkfifo(3); the coreutils command does it (mode 0600: only berthd and the shim), all
+ * of a session's FIFOs in one process.
+ */
+export async function makeFifos(paths: readonly string[]): Promise<void> {
+  await run('mkfifo', ['-m', '0600', '--', ...paths]);
 }
 
 /**
