@@ -65,7 +65,11 @@ export function runExec(o: ExecClientOptions): Promise<ExecOutcome> {
       }
     };
     const onEnd = () => {
-      if (ws.readyState === ws.OPEN) ws.send(CONTENT_COMPLETE);
+      if (ws.readyState !== ws.OPEN) return;
+      // On a terminal, end of input is the EOF character, as typing ^D would be: closing the
+      // terminal's input instead hangs up the session (SIGHUP) while its process may still work.
+      if (o.tty) ws.send(Buffer.from([0x04]), { binary: true });
+      else ws.send(CONTENT_COMPLETE);
     };
 
     ws.on('open', () => {
