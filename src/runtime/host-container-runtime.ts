@@ -1,12 +1,12 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ContainerdClient, Container, Process } from '../containerd/index.js';
-import { timestampToDate } from '../containerd/index.js';
+import { decodeJsonAny, timestampToDate } from '../containerd/index.js';
 import { isNotFound, messageOf } from '../errors/index.js';
 import type { Logger } from '../lib/logger.js';
 import { backoffDelay } from '../lib/backoff.js';
 import { bootstrapClass, defaultClass, superpoweredClass, type ClassInputs, type HostFiles, type PrivilegedHost } from '../oci/classes.js';
-import { generateSpec, type SpecOpt } from '../oci/spec.js';
+import { generateSpec, type Spec, type SpecOpt } from '../oci/spec.js';
 import { withoutSelinuxLabels } from '../oci/security-opts.js';
 import type { Settings } from '../model/index.js';
 import type { ExitInfo, RuntimePort } from '../reconciler/runtime-port.js';
@@ -174,7 +174,13 @@ export class HostContainerRuntime implements RuntimePort {
     const id = containerIdOf(name, kind);
     await deleteTask(this.#o.client, id); // a stopped task from the last run
     const logUri = loggerUri(this.#o.logger, { ...this.#o.logLimits, file: this.logFileOf(name, kind) });
-    const pid = await startTask(this.#o.client, id, { logUri, snapshotKey: snapshotKeyOf(id) });
+    const container = await this.#o.client.containers.get(id);
+    const mountLabel = decodeJsonAny<Spec>(container.spec)?.linux?.mountLabel;
+    const pid = await startTask(this.#o.client, id, {
+      logUri,
+      snapshotKey: container.snapshot_key || snapshotKeyOf(id),
+      ...(mountLabel ? { mountLabel } : {}),
+    });
     return { pid };
   }
 

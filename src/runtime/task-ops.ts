@@ -1,4 +1,4 @@
-import type { ContainerdClient, ExitStatus } from '../containerd/index.js';
+import type { ContainerdClient, ExitStatus, Mount } from '../containerd/index.js';
 import { timestampToDate } from '../containerd/index.js';
 import { BerthError, isNotFound } from '../errors/index.js';
 
@@ -24,8 +24,12 @@ export async function taskState(client: ContainerdClient, id: string) {
  * Creates and starts the task of an existing container. Output goes to the container's log driver
  * URI (a binary:// logger owned by the shim, so it survives berthd restarts).
  */
-export async function startTask(client: ContainerdClient, id: string, options: { logUri: string; snapshotKey: string }): Promise<number> {
-  const rootfs = await client.snapshots.mounts(options.snapshotKey);
+export async function startTask(
+  client: ContainerdClient,
+  id: string,
+  options: { logUri: string; snapshotKey: string; mountLabel?: string },
+): Promise<number> {
+  const rootfs = withMountContext(await client.snapshots.mounts(options.snapshotKey), options.mountLabel);
   await client.tasks.create({ containerId: id, rootfs, stdout: options.logUri, stderr: options.logUri });
   try {
     const { pid } = await client.tasks.start(id);
@@ -34,6 +38,16 @@ export async function startTask(client: ContainerdClient, id: string, options: {
     await client.tasks.delete(id).catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * Gives the rootfs the container's mount label (`context="…"`, as containerd's own client does):
+ * without it the rootfs keeps the image layers' label and an enforcing policy refuses to run the
+ * container's entrypoint from it.
+ */
+export function withMountContext(mounts: Mount[], mountLabel: string | undefined): Mount[] {
+  if (!mountLabel) return mounts;
+  return mounts.map((m) => ({ ...m, options: [...m.options, `context="${mountLabel}"`] }));
 }
 
 /**
