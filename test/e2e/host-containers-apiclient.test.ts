@@ -82,3 +82,34 @@ test('apiclient set drives host containers: enable, same value, source, superpow
   assert.match(bad.stderr, /host-containers\.control\.enabled/);
   assert.equal((await statusOf('control')).pid, control);
 });
+
+test('apiclient status, logs and logs -f show what berth runs', async () => {
+  const b = berthd!;
+  const table = await b.apiclient('status');
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stdout, /^NAME\s+STATE\s+PID/);
+  assert.match(table.stdout, /^control\s+running\s+\d+\s+yes\s+no/m);
+  assert.match(table.stdout, /^admin\s+disabled\s+-\s+no/m);
+  const one = JSON.parse((await b.apiclient('status', 'control', '--json')).stdout);
+  assert.equal(one.name, 'control');
+  assert.equal((await b.apiclient('status', 'nosuch')).code, 1);
+
+  const logs = await b.apiclient('logs', 'mytools');
+  assert.equal(logs.code, 0);
+  assert.match(logs.stdout, /^start /m);
+
+  // -f keeps streaming: output written after the follower started shows up.
+  const { spawn } = await import('node:child_process');
+  const { APICLIENT } = await import('../helpers/repo.js');
+  const follower = spawn(process.execPath, [APICLIENT, '-s', b.paths.apiSocket, 'logs', 'mytools', '-f']);
+  let seen = '';
+  follower.stdout.on('data', (d: Buffer) => (seen += d.toString()));
+  try {
+    await until('follower attached', () => seen.includes('start '));
+    assert.equal((await b.apiclient('exec', 'mytools', 'sh', '-c', 'echo followed-line > /proc/1/fd/1')).code, 0);
+    await until('new line followed', () => seen.includes('followed-line'));
+  } finally {
+    follower.kill();
+  }
+  assert.equal((await b.apiclient('logs', 'nosuch')).code, 1);
+});
