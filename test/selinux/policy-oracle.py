@@ -7,12 +7,17 @@ Reads one JSON object from stdin:
    "decide": [{"scontext": ..., "tcontext": ..., "tclass": ..., "perms": [...]}, ...],
    "lookup": [{"path": ..., "kind": "file"|"dir"|"socket"}, ...],
    "rules": [{"ruletype": "allow"|"type_transition", "source": ..., "target": ...,
-              "tclass": [...], "perms": [...], "default": ...}, ...]}
-Writes {"decide": [...], "lookup": [...], "rules": [[...], ...]} to stdout. A decision is "allow", "deny" (no allow
+              "tclass": [...], "perms": [...], "default": ...}, ...],
+   "constraints": [{"ruletype": "mlsconstrain"|"constrain", "tclass": [...]}, ...],
+   "expand": ["type or attribute", ...]}
+Writes {"decide": [...], "lookup": [...], "rules": [[...], ...], "constraints": [[...], ...],
+"expand": [[...], ...]} to stdout. A decision is "allow", "deny" (no allow
 rule), "constraint" (an MLS/MCS constraint refused it, with its text), or "invalid" (a context,
 class or permission the policy does not know). A lookup is the context setfiles would apply. A rule query lists the matching rules the way
 sesearch prints them; a source or target type also matches rules written on an attribute that
-contains it, and any one of the permissions listed matches.
+contains it, and any one of the permissions listed matches. A constraint query lists the
+constraints on any of the classes, each as {"tclass", "perms" (sorted), "expression"} with the
+expression in sesearch's notation. An expansion lists the types a type or attribute stands for.
 """
 import json
 import stat
@@ -63,9 +68,24 @@ def find_rules(policy, query):
     return sorted(str(rule) for rule in setools.TERuleQuery(policy, **args).results())
 
 
+def find_constraints(policy, query):
+    found = setools.ConstraintQuery(policy, ruletype=[query["ruletype"]], tclass=query.get("tclass"))
+    return [
+        {"tclass": str(c.tclass), "perms": sorted(c.perms), "expression": str(c.expression)}
+        for c in found.results()
+    ]
+
+
+def expand(policy, name):
+    try:
+        return sorted(str(t) for t in policy.lookup_type_or_attr(name).expand())
+    except setools.exception.InvalidType:
+        return []
+
+
 def main():
     request = json.load(sys.stdin)
-    answer = {"decide": [], "lookup": [], "rules": []}
+    answer = {"decide": [], "lookup": [], "rules": [], "constraints": [], "expand": []}
     if request.get("decide"):
         audit2why.init(request["policy"])
         answer["decide"] = [decide(q) for q in request["decide"]]
@@ -73,9 +93,11 @@ def main():
     if request.get("lookup"):
         selinux.matchpathcon_init(request["fileContexts"])
         answer["lookup"] = [lookup(q) for q in request["lookup"]]
-    if request.get("rules"):
+    if request.get("rules") or request.get("constraints") or request.get("expand"):
         policy = setools.SELinuxPolicy(request["policy"])
-        answer["rules"] = [find_rules(policy, q) for q in request["rules"]]
+        answer["rules"] = [find_rules(policy, q) for q in request.get("rules") or []]
+        answer["constraints"] = [find_constraints(policy, q) for q in request.get("constraints") or []]
+        answer["expand"] = [expand(policy, name) for name in request.get("expand") or []]
     json.dump(answer, sys.stdout)
 
 

@@ -38,10 +38,21 @@ export interface RuleQuery {
   defaultType?: string;
 }
 
+/** One constraint of the policy, as setools reports it. */
+export interface Constraint {
+  tclass: string;
+  /** Sorted. */
+  perms: string[];
+  /** In sesearch's notation: "l1 dom l2 or ( t1 == secret_writer_s )". */
+  expression: string;
+}
+
 interface OracleAnswer {
   decide: AccessAnswer[];
   lookup: { context: string | null; detail?: string }[];
   rules: string[][];
+  constraints: Constraint[][];
+  expand: string[][];
 }
 
 async function ask(request: object): Promise<OracleAnswer> {
@@ -98,4 +109,19 @@ export async function lookupFileContexts(
 ): Promise<(string | null)[]> {
   const answer = await ask({ fileContexts: policy.fileContexts, lookup: paths });
   return answer.lookup.map((l) => l.context);
+}
+
+/** The MLS constraints (mlsconstrain) on any of the classes, for each query. */
+export async function findMlsConstraints(policy: CompiledPolicy, queries: { classes: string[] }[]): Promise<Constraint[][]> {
+  const answer = await ask({
+    policy: policy.policy,
+    constraints: queries.map((q) => ({ ruletype: 'mlsconstrain', tclass: q.classes })),
+  });
+  return answer.constraints;
+}
+
+/** The types each type or attribute stands for (sorted; empty for a name the policy lacks). */
+export async function expandTypes(policy: CompiledPolicy, names: string[]): Promise<string[][]> {
+  const answer = await ask({ policy: policy.policy, expand: names });
+  return answer.expand;
 }
