@@ -41,11 +41,17 @@ test('every label in src/oci is a valid full context: process labels as subjects
 });
 
 test('the host-container labels do what the classes need: control_t and super_t use their mount label', async () => {
+  // apiclient exec starts sheltie and apiclient, bind-mounted from the OS (os_t), directly in the
+  // container's domain, so they are entry points too.
+  const OS_TOOL = 'system_u:object_r:os_t:s0';
   const answers = await decideAccess(compiled, [
     { scontext: SELINUX_LABELS.control, tcontext: SELINUX_LABELS.hostContainerMount, tclass: 'file', perms: ['entrypoint', 'write'] },
     { scontext: SELINUX_LABELS.superpowered, tcontext: SELINUX_LABELS.hostContainerMount, tclass: 'file', perms: ['entrypoint', 'write'] },
     { scontext: 'system_u:system_r:runtime_t:s0', tcontext: SELINUX_LABELS.control, tclass: 'process', perms: ['transition'] },
     { scontext: 'system_u:system_r:runtime_t:s0', tcontext: SELINUX_LABELS.superpowered, tclass: 'process', perms: ['transition'] },
+    { scontext: SELINUX_LABELS.control, tcontext: OS_TOOL, tclass: 'file', perms: ['entrypoint'] },
+    { scontext: SELINUX_LABELS.superpowered, tcontext: OS_TOOL, tclass: 'file', perms: ['entrypoint'] },
+    { scontext: 'system_u:system_r:container_t:s0:c1,c2', tcontext: OS_TOOL, tclass: 'file', perms: ['entrypoint'] },
   ]);
-  assert.deepEqual(answers.map((a) => a.result), ['allow', 'allow', 'allow', 'allow']);
+  assert.deepEqual(answers.map((a) => a.result), ['allow', 'allow', 'allow', 'allow', 'allow', 'allow', 'deny']);
 });

@@ -31,6 +31,8 @@ const CASES: { why: string; q: AccessQuestion; expect: AccessResult }[] = [
   { why: 'control_t cannot write /etc', q: { scontext: CONTROL, tcontext: file('etc_t'), tclass: 'file', perms: ['write'] }, expect: 'deny' },
   { why: 'container_t cannot read host-container storage', q: { scontext: CONTAINER_12, tcontext: file('secret_t'), tclass: 'file', perms: ['read'] }, expect: 'deny' },
   { why: 'container_t cannot connect to the API socket', q: { scontext: CONTAINER_12, tcontext: file('api_socket_t'), tclass: 'sock_file', perms: ['write'] }, expect: 'deny' },
+  { why: 'a container uses the device nodes of its unlabelled /dev (run_t)', q: { scontext: CONTAINER_12, tcontext: file('run_t'), tclass: 'chr_file', perms: ['open', 'read', 'write'] }, expect: 'allow' },
+  { why: 'a container cannot write plain files in host /run (run_t)', q: { scontext: CONTAINER_12, tcontext: file('run_t'), tclass: 'file', perms: ['write'] }, expect: 'deny' },
   { why: 'super_t cannot write the OS', q: { scontext: SUPER, tcontext: file('os_t'), tclass: 'file', perms: ['write'] }, expect: 'deny' },
 ];
 
