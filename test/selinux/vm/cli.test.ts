@@ -20,6 +20,15 @@ test('parseCli() reads checks, files, labels and limits', () => {
   assert.equal(o.checkTimeoutSeconds, 600);
   assert.equal(o.memoryMiB, 3072);
   assert.equal(o.verbose, false);
+  assert.equal(o.berth, true);
+});
+
+test('parseCli() defaults: berth in the guest, a 15-minute limit; --no-berth leaves berth out', () => {
+  const o = parseCli([]);
+  assert.equal(o.berth, true);
+  assert.equal(o.timeoutMs, 900_000);
+  assert.equal(o.memoryMiB, undefined);
+  assert.equal(parseCli(['--no-berth']).berth, false);
 });
 
 test('parseCli() rejects bad flags with a message naming them', () => {

@@ -8,11 +8,12 @@ export const USAGE = `usage: selinux-vm [options]
 Boots Debian's kernel with SELinux enforcing under QEMU and runs the policy checks in it.
   --check FILE          run this guest check script too (repeatable; name order decides when)
   --only                run only the --check scripts, not the default ones
+  --no-berth            leave berth out of the guest, and the default checks that need it
   --add HOST[:GUEST]    copy a host file or directory into the guest (repeatable)
   --label PATH=CONTEXT  label a guest path at boot (repeatable)
-  --timeout SECONDS     kill the VM after this long (default 540)
+  --timeout SECONDS     kill the VM after this long (default 900)
   --check-timeout SECS  kill a guest check script after this long (default 300)
-  --memory MIB          guest memory (default 2048)
+  --memory MIB          guest memory (default 4096 with berth, 2048 without)
   --accel NAME          QEMU accelerator (default tcg)
   --kernel FILE         kernel image (default: newest /boot/vmlinuz-*)
   --policy-dir DIR      CIL policy to load (default: the repository's selinux/)
@@ -53,6 +54,7 @@ export function parseCli(argv: string[]): ProofOptions & { verbose: boolean } {
       options: {
         check: { type: 'string', multiple: true },
         only: { type: 'boolean' },
+        'no-berth': { type: 'boolean' },
         add: { type: 'string', multiple: true },
         label: { type: 'string', multiple: true },
         timeout: { type: 'string' },
@@ -70,7 +72,7 @@ export function parseCli(argv: string[]): ProofOptions & { verbose: boolean } {
     throw new BerthError('INVALID_ARGUMENT', messageOf(err), { cause: err });
   }
   const v = parsed.values;
-  const timeout = positive('--timeout', v.timeout, 540);
+  const timeout = positive('--timeout', v.timeout, 900);
   const checkTimeout = positive('--check-timeout', v['check-timeout'], undefined);
   const memory = positive('--memory', v.memory, undefined);
   const checks = (v.check ?? []).map((c) => path.resolve(c));
@@ -78,6 +80,7 @@ export function parseCli(argv: string[]): ProofOptions & { verbose: boolean } {
   return {
     extraChecks: checks,
     onlyExtraChecks: v.only ?? false,
+    berth: !(v['no-berth'] ?? false),
     files: (v.add ?? []).map(parseFile),
     labels: (v.label ?? []).map(parseLabel),
     timeoutMs: timeout * 1000,

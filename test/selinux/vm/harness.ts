@@ -6,12 +6,18 @@ import { compilePolicy } from '../policy-build.js';
 import { type GuestReport, type Verdict, describeExpected, judge, parseGuestOutput } from './guest-report.js';
 import { buildInitramfs, defaultChecks, type GuestFile, type GuestLabel } from './initramfs.js';
 import { bootVm } from './qemu.js';
+import { berthPayload } from './berth-payload.js';
 
 export interface ProofOptions {
   /** Check scripts run after (or, with onlyExtraChecks, instead of) the default ones. */
   extraChecks?: string[];
   /** Run only extraChecks. Default: false. */
   onlyExtraChecks?: boolean;
+  /**
+   * Put berth (dist, runtime packages, the control and admin images) in the guest at
+   * /usr/lib/berth and run the checks that need it. Default: true.
+   */
+  berth?: boolean;
   /** Host paths copied into the guest. */
   files?: GuestFile[];
   /** Exact labels for guest paths, applied at boot. */
@@ -22,11 +28,11 @@ export interface ProofOptions {
   kernel?: string;
   /** QEMU accelerator. Default: "tcg". */
   accel?: string;
-  /** Limit for the boot. Default: 9 minutes. */
+  /** Limit for the boot. Default: 15 minutes. */
   timeoutMs?: number;
   /** Limit for each guest check script, in seconds. Default: 300 (guest/init.sh). */
   checkTimeoutSeconds?: number;
-  /** Guest memory in MiB. Default: 2048. */
+  /** Guest memory in MiB. Default: 4096 with berth in the guest, else 2048. */
   memoryMiB?: number;
   /** Keep the work dir (policy, initramfs, console log) even when the run passes. */
   keepWorkDir?: boolean;
@@ -93,14 +99,16 @@ export async function runEnforcingProof(options: ProofOptions = {}): Promise<Pro
     const buildStart = Date.now();
     const kernel = options.kernel ?? (await findKernel());
     const policy = await compilePolicy(workDir, options.policyDir ? { policyDir: options.policyDir } : {});
-    const checks = [...(options.onlyExtraChecks ? [] : await defaultChecks()), ...(options.extraChecks ?? [])];
+    const berth = options.berth ?? true;
+    const checks = [...(options.onlyExtraChecks ? [] : await defaultChecks({ berth })), ...(options.extraChecks ?? [])];
     await buildInitramfs(initrd, {
       kernelRelease: kernelRelease(kernel),
       policy,
       checks,
-      files: options.files ?? [],
+      files: [...(berth ? await berthPayload() : []), ...(options.files ?? [])],
       labels: options.labels ?? [],
     });
+    const memoryMiB = options.memoryMiB ?? (berth ? 4096 : undefined);
     const buildMs = Date.now() - buildStart;
     const append = options.checkTimeoutSeconds
       ? `${KERNEL_APPEND} CHECK_TIMEOUT=${Math.ceil(options.checkTimeoutSeconds)}`
@@ -109,9 +117,9 @@ export async function runEnforcingProof(options: ProofOptions = {}): Promise<Pro
       kernel,
       initrd,
       append,
-      ...(options.memoryMiB ? { memoryMiB: options.memoryMiB } : {}),
+      ...(memoryMiB ? { memoryMiB } : {}),
       logFile: consoleLog,
-      timeoutMs: options.timeoutMs ?? 9 * 60_000,
+      timeoutMs: options.timeoutMs ?? 15 * 60_000,
       ...(options.accel ? { accel: options.accel } : {}),
       ...(options.onConsoleLine ? { onLine: options.onConsoleLine } : {}),
     });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultChecks, exactFileContext } from './initramfs.js';
+import { defaultChecks, exactFileContext, needsBerth } from './initramfs.js';
 
 test('exactFileContext() escapes the path so the entry matches that path only', () => {
   assert.equal(
@@ -26,5 +26,16 @@ test('exactFileContext() refuses relative paths and malformed contexts', () => {
 
 test('defaultChecks() lists the guest check scripts in the order the guest runs them', async () => {
   const names = (await defaultChecks()).map((p) => p.split('/').pop());
+  assert.deepEqual(names, ['10-mechanism.sh', '20-runtime.sh', '30-berth.sh']);
+});
+
+test('defaultChecks() without berth leaves out the scripts that say they need it', async () => {
+  const names = (await defaultChecks({ berth: false })).map((p) => p.split('/').pop());
   assert.deepEqual(names, ['10-mechanism.sh', '20-runtime.sh']);
+});
+
+test('needsBerth() wants the marker on a line of its own', () => {
+  assert.equal(needsBerth('#!/bin/sh\n# needs: berth\n. lib.sh\n'), true);
+  assert.equal(needsBerth('#!/bin/sh\n# this one needs: berth, maybe\n'), false);
+  assert.equal(needsBerth('#!/bin/sh\n'), false);
 });

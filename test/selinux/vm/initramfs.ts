@@ -42,13 +42,25 @@ export function guestSourceDir(): string {
   return path.join(repoRoot(), 'test/selinux/vm/guest');
 }
 
-/** The default checks: every script in guest/checks/, in name order. */
-export async function defaultChecks(): Promise<string[]> {
+/** A check script that runs berth itself says so in a line of its own: "# needs: berth". */
+export function needsBerth(script: string): boolean {
+  return /^# needs: berth$/m.test(script);
+}
+
+/**
+ * The default checks: every script in guest/checks/, in name order; without berth in the guest
+ * (`berth: false`), the scripts that need it are left out.
+ */
+export async function defaultChecks(options: { berth?: boolean } = {}): Promise<string[]> {
   const dir = path.join(guestSourceDir(), 'checks');
-  return (await readdir(dir))
+  const scripts = (await readdir(dir))
     .filter((n) => n.endsWith('.sh'))
     .sort()
     .map((n) => path.join(dir, n));
+  if (options.berth ?? true) return scripts;
+  const keep: string[] = [];
+  for (const s of scripts) if (!needsBerth(await readFile(s, 'utf8'))) keep.push(s);
+  return keep;
 }
 
 /** Host programs every guest gets, with their shared libraries. */

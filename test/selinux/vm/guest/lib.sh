@@ -63,10 +63,32 @@ equals() {
 # runtime_t as berthd would, unless it is already served. Its output goes to $API_SERVER_LOG.
 # (Call it directly, not in $(...): the command substitution would wait for the server.)
 API_SERVER_LOG=/tmp/api-server.out
+API_SERVER_PID=/tmp/api-server.pid
 start_api_server() {
   [ -S /run/berth/api.sock ] && return 0
   as_runtime mkdir -p /run/berth
   as_runtime node "$VM/api-server.mjs" /run/berth/api.sock > "$API_SERVER_LOG" 2>&1 < /dev/null &
+  echo $! > "$API_SERVER_PID"
   for _ in $(seq 1 120); do [ -S /run/berth/api.sock ] && break; sleep 0.5; done
   sleep 0.5
+}
+
+# stop_api_server: end the stand-in (before berthd serves the real API on the same path).
+stop_api_server() {
+  [ -f "$API_SERVER_PID" ] || return 0
+  pid=$(cat "$API_SERVER_PID")
+  kill "$pid" 2>/dev/null
+  for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  rm -f "$API_SERVER_PID" /run/berth/api.sock
+}
+
+# make_rootfs DIR CONTEXT: a one-file container rootfs (busybox; /usr comes from the host through
+# a bind mount where a container needs node), every file labelled CONTEXT.
+make_rootfs() {
+  mkdir -p $1/bin $1/usr $1/proc $1/sys $1/dev $1/tmp $1/run
+  cp /usr/bin/busybox $1/bin/busybox
+  for applet in sh sleep cat echo; do ln -s busybox $1/bin/$applet; done
+  ln -s usr/lib $1/lib
+  ln -s usr/lib64 $1/lib64
+  chcon -R "$2" $1
 }

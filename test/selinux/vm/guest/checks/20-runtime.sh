@@ -8,16 +8,6 @@ mkdir -p $R
 
 allowed "runtime:runc runs" runc --version
 
-# make_rootfs DIR CONTEXT: a one-file rootfs (busybox; /usr comes from the host through a bind
-# mount where a container needs node), every file labelled CONTEXT.
-make_rootfs() {
-  mkdir -p $1/bin $1/usr $1/proc $1/sys $1/dev $1/tmp $1/run
-  cp /usr/bin/busybox $1/bin/busybox
-  for applet in sh sleep cat echo; do ln -s busybox $1/bin/$applet; done
-  ln -s usr/lib $1/lib
-  ln -s usr/lib64 $1/lib64
-  chcon -R "$2" $1
-}
 # Like unpacked image layers.
 make_rootfs $R/rootfs system_u:object_r:cache_t:s0
 
@@ -50,6 +40,7 @@ else
 fi
 
 kill "$containerd_pid"
+wait "$containerd_pid" 2>/dev/null
 
 # --- Containers started by runc with the labels berth's classes set (process.selinuxLabel and
 # linux.mountLabel), given host objects through their mounts.
