@@ -45,6 +45,14 @@ test('judge() passes a run whose denials are exactly the expected ones', () => {
   assert.equal(verdict.seenDenials.length, 1);
 });
 
+test('judge() gives each expected denial an AVC message of its own', () => {
+  const twice = ['check pass a', 'expect-denial control_t etc_t file write', 'expect-denial control_t etc_t file write'];
+  assert.deepEqual(judge(parseGuestOutput(output([...twice, `avc ${AVC_ETC}`, 'done']))).failures, [
+    'expected denial did not happen: control_t -> etc_t:file { write }',
+  ]);
+  assert.deepEqual(judge(parseGuestOutput(output([...twice, `avc ${AVC_ETC}`, `avc ${AVC_ETC}`, 'done']))).failures, []);
+});
+
 test('judge() fails on an unexpected denial, a missing denial, a failed check or no end marker', () => {
   const verdict = judge(
     parseGuestOutput(

@@ -87,8 +87,8 @@ export interface Verdict {
 }
 
 /**
- * Judges a run: every check passed, every expected denial happened, no denial happened that no
- * check expected, the kernel knew every class the policy names, and the guest finished.
+ * Judges a run: every check passed, every expected denial happened (each its own AVC message), no
+ * denial happened that no check expected, the kernel knew every class the policy names, and the guest finished.
  */
 export function judge(report: GuestReport): Verdict {
   const failures: string[] = [];
@@ -97,10 +97,15 @@ export function judge(report: GuestReport): Verdict {
   for (const c of report.checks.filter((x) => !x.ok)) failures.push(`check failed: ${c.name}: ${c.detail}`);
   for (const note of report.policyNotes) failures.push(`the kernel lacks part of the policy: ${note}`);
   const seenDenials: Verdict['seenDenials'] = [];
+  // Each expectation claims a denial of its own, so a later check cannot be satisfied by an
+  // earlier check's denial of the same kind.
+  const claimed = new Set<AvcDenial>();
   for (const e of report.expected) {
-    const denial = report.denials.find((d) => matches(e, d));
-    if (denial) seenDenials.push({ expected: e, denial });
-    else failures.push(`expected denial did not happen: ${describeExpected(e)}`);
+    const denial = report.denials.find((d) => !claimed.has(d) && matches(e, d));
+    if (denial) {
+      claimed.add(denial);
+      seenDenials.push({ expected: e, denial });
+    } else failures.push(`expected denial did not happen: ${describeExpected(e)}`);
   }
   for (const d of report.denials) {
     if (!report.expected.some((e) => matches(e, d))) failures.push(`unexpected denial: ${describeDenial(d)}`);
