@@ -6,16 +6,15 @@ import { ContainerdClient } from '../containerd/index.js';
 import { Datastore, applyLaunchUserData } from '../datastore/index.js';
 import { createApiServer, type ApiServer } from '../api/index.js';
 import { defaultSettings, type Settings } from '../model/index.js';
-import { hostPlatform } from '../images/platform.js';
 import { HostContainerController } from '../reconciler/controller.js';
 import { essentialFailures, runBootstrapContainers } from '../reconciler/bootstrap.js';
-import { HostContainerRuntime } from '../runtime/host-container-runtime.js';
-import { ImageSource } from '../runtime/image-source.js';
+import type { HostContainerRuntime } from '../runtime/host-container-runtime.js';
 import { pullImage, TokenCache } from '../images/registry/index.js';
 import { removeContainer } from '../runtime/container-ops.js';
 import { LABELS } from '../runtime/container-id.js';
 import { readBerthdState, readLiveBerthdState, removeBerthdState, writeBerthdState } from './berthd-state.js';
-import { currentCapabilities, existingPrivilegedPaths, hostDevices, selinuxEnabled } from './host-facts.js';
+import { selinuxEnabled } from './host-facts.js';
+import { createHostRuntime } from './host-runtime.js';
 import { installPaths, type InstallPaths } from './install-paths.js';
 import { berthPaths, type BerthPaths } from './paths.js';
 import { processRunning } from './process-identity.js';
@@ -156,46 +155,18 @@ export class Berthd {
   }
 
   #hostRuntime(client: ContainerdClient, registry: () => NonNullable<Settings['container-registry']>): HostContainerRuntime {
-    const p = this.paths;
     // One token cache for the daemon, so registry tokens are reused across pulls until they expire.
     const tokenCache = new TokenCache();
-    const selinux = selinuxEnabled();
-    if (!selinux) this.#log.warn('SELinux is not enabled in this kernel: host containers run without their labels');
+    if (!selinuxEnabled()) this.#log.warn('SELinux is not enabled in this kernel: host containers run without their labels');
     if (!this.install.sheltie) this.#log.warn('sheltie was not built: superpowered containers will not have it');
     if (!this.install.apiclient) this.#log.warn('the single-file apiclient was not built: host containers will not have it');
-    return new HostContainerRuntime({
+    return createHostRuntime({
       client,
-      images: new ImageSource({
-        client,
-        platform: hostPlatform(process.arch),
-        logger: this.#log,
-        puller: (c, ref, o) => pullImage(c, ref, { ...o, logger: this.#log, dockerConfigPath: DOCKER_CONFIG, tokenCache }),
-      }),
-      layout: {
-        hostContainers: p.hostContainers,
-        bootstrapContainers: p.bootstrapContainers,
-        containerLogs: p.containerLogs,
-        runcRoot: p.hostContainerd.runcRoot,
-        cgroupParent: p.hostContainerd.cgroupParent,
-      },
-      hostFiles: {
-        apiSocketDir: p.run,
-        apiSocket: p.apiSocket,
-        ...(this.install.apiclient ? { apiclient: this.install.apiclient } : {}),
-        hostsFile: '/etc/hosts',
-        resolvConf: '/etc/resolv.conf',
-      },
-      privileged: {
-        capabilities: currentCapabilities(),
-        devices: hostDevices(),
-        existingPaths: existingPrivilegedPaths(),
-        ...(this.install.sheltie ? { sheltie: this.install.sheltie } : {}),
-        arch: process.arch,
-      },
-      selinux,
-      logger: this.install.logger,
+      paths: this.paths,
+      install: this.install,
       registry,
-      log: this.#log,
+      puller: (c, ref, o) => pullImage(c, ref, { ...o, logger: this.#log, dockerConfigPath: DOCKER_CONFIG, tokenCache }),
+      logger: this.#log,
     });
   }
 
