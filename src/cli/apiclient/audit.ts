@@ -1,24 +1,12 @@
 import type { Command } from 'commander';
 import { BerthError } from '../../errors/index.js';
+import type { AuditRecord } from '../../audit/audit-log.js';
 import type { CommandContext } from './context.js';
-
-interface AuditRecord {
-  time: string;
-  event: string;
-  target: string;
-  actor?: Record<string, unknown>;
-  command?: string[];
-  tty?: boolean;
-  durationMs?: number;
-  exitCode?: number;
-  disconnected?: boolean;
-  reason?: string;
-}
 
 function who(a: AuditRecord['actor']): string {
   if (!a) return '-';
-  if (a['user']) return `${a['user']}@${a['from'] ?? '?'}${a['key'] ? ` (${a['key']})` : ''}`;
-  if (a['uid'] !== undefined) return `uid=${a['uid']} pid=${a['pid']}${a['comm'] ? ` (${a['comm']})` : ''}`;
+  if (a.user) return `${a.user}@${a.from ?? '?'}${a.key ? ` (${a.key})` : ''}`;
+  if (a.uid !== undefined) return `uid=${a.uid} pid=${a.pid}${a.comm ? ` (${a.comm})` : ''}`;
   return '-';
 }
 

@@ -1,17 +1,6 @@
 import type { Command } from 'commander';
+import type { ContainerStatus as Status } from '../../reconciler/status.js';
 import type { CommandContext } from './context.js';
-
-interface Status {
-  name: string;
-  state: string;
-  pid?: number;
-  restarts: number;
-  lastExit?: { code: number; at?: string };
-  since: string;
-  imageDigest?: string;
-  desired: { enabled: boolean; superpowered: boolean; source?: string; enabledUntil?: string };
-  error?: string;
-}
 
 function table(rows: Status[]): string {
   const head = ['NAME', 'STATE', 'PID', 'ENABLED', 'SUPER', 'RESTARTS', 'LAST EXIT', 'SINCE', 'IMAGE'];
