@@ -32,17 +32,32 @@ export async function readPidfile(file: string): Promise<number | undefined> {
   }
 }
 
+/** Fields of /proc/<pid>/stat berth uses; undefined when the process is gone. */
+export interface ProcStat {
+  pid: number;
+  /** R, S, D, Z, T, … */
+  state: string;
+  ppid: number;
+  session: number;
+}
+
+export function procStat(pid: number): ProcStat | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The fields after the parenthesised command name, which may itself hold spaces or parens.
+    const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return { pid, state: rest[0] ?? '', ppid: Number(rest[1]), session: Number(rest[3]) };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Whether the process exists and is not a zombie. A daemon adopted from an earlier berthd is not our
  * child, so when it dies it may stay a zombie until PID 1 reaps it (some PID 1s never do).
  */
 export function processRunning(pid: number): boolean {
   if (!processExists(pid)) return false;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Field 3, after the parenthesised command name (which may itself contain spaces or parens).
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
+  const stat = procStat(pid);
+  return stat !== undefined && stat.state !== 'Z';
 }

@@ -1,29 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
-
-interface ProcStat {
-  pid: number;
-  ppid: number;
-  session: number;
-}
-
-function readStat(pid: number): ProcStat | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which is in parentheses and may hold spaces.
-    const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    if (rest[0] === 'Z') return undefined;
-    return { pid, ppid: Number(rest[1]), session: Number(rest[3]) };
-  } catch {
-    return undefined;
-  }
-}
+import { readdirSync } from 'node:fs';
+import { procStat, type ProcStat } from './process-identity.js';
 
 function allProcesses(): ProcStat[] {
   const out: ProcStat[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    const s = readStat(Number(name));
-    if (s) out.push(s);
+    const s = procStat(Number(name));
+    if (s && s.state !== 'Z') out.push(s);
   }
   return out;
 }
