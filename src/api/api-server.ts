@@ -6,7 +6,7 @@ import { BerthError } from '../errors/index.js';
 import type { Datastore } from '../datastore/index.js';
 import type { Logger } from '../lib/logger.js';
 import { errorResponse } from './http-status.js';
-import { parseJsonBody, readBody } from './request-body.js';
+import { parseJsonBody, readBody, tooLargeBody } from './request-body.js';
 import { checkQueryNames, parseRequestTarget } from './request-target.js';
 import { Router, type Route, type RouteResult } from './router.js';
 import { settingsRoutes } from './settings-routes.js';
@@ -36,8 +36,11 @@ export interface ApiServerOptions {
   logger?: ApiLogger;
   /** Extra routes, matched after the built-in ones. */
   routes?: readonly Route[];
-  /** Handles HTTP upgrade requests (e.g. `GET /exec`); without it they get 404. */
-  upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /**
+   * Handlers of HTTP upgrade requests by path (e.g. `/exec`), each for GET only. The request target
+   * is checked as for every route first; an upgrade of any other path gets 404.
+   */
+  upgrades?: Readonly<Record<string, (upgrade: { req: IncomingMessage; socket: Duplex; head: Buffer }) => void>>;
 }
 
 export interface ApiServer {
@@ -45,6 +48,9 @@ export interface ApiServer {
   listen(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Request line and headers together (Node's parser counts both). */
+const HEADER_LIMIT = 16 * 1024;
 
 const silent: ApiLogger = { info() {}, warn() {}, error() {}, debug() {} };
 
@@ -92,7 +98,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     return match.route.handler({ params: match.params, query, body, req });
   }
 
-  const server = http.createServer((req, res) => {
+  const server = http.createServer({ maxHeaderSize: HEADER_LIMIT }, (req, res) => {
     handle(req, res).then(
       (result) => {
         logger.debug({ method: req.method, url: req.url, status: result.status }, 'api request');
@@ -109,11 +115,23 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     );
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (options.upgrade) {
-      options.upgrade(req, socket, head);
+    socket.on('error', () => socket.destroy());
+    let pathname: string;
+    try {
+      pathname = parseRequestTarget(req.url ?? '').pathname;
+    } catch (err) {
+      const { status, body } = errorResponse(err);
+      endRaw(socket, `${status} ${http.STATUS_CODES[status] ?? ''}`, body);
       return;
     }
-    endRaw(socket, '404 Not Found', { code: 'NOT_FOUND', message: `No upgrade endpoint: ${String(req.url).slice(0, 100)}` });
+    const handler = options.upgrades?.[pathname];
+    if (!handler) {
+      endRaw(socket, '404 Not Found', { code: 'NOT_FOUND', message: `No upgrade endpoint: ${pathname.slice(0, 100)}` });
+    } else if (req.method !== 'GET') {
+      endRaw(socket, '405 Method Not Allowed', { code: 'INVALID_ARGUMENT', message: `Method ${String(req.method).slice(0, 20)} is not allowed on ${pathname} (allowed: GET)` });
+    } else {
+      handler({ req, socket, head });
+    }
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     logger.debug({ err }, 'api client error');
@@ -121,7 +139,23 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       socket.destroy();
       return;
     }
+    if (err.code === 'HPE_HEADER_OVERFLOW') {
+      const message = `Request line and headers are larger than the limit of ${HEADER_LIMIT} bytes`;
+      endRaw(socket, '431 Request Header Fields Too Large', { code: 'PAYLOAD_TOO_LARGE', message });
+      return;
+    }
     endRaw(socket, '400 Bad Request', { code: 'INVALID_ARGUMENT', message: `Malformed HTTP request (${err.code ?? err.message})` });
+  });
+  // A client that asks before sending a body (Expect: 100-continue) learns at once that it is too big.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (Number(req.headers['content-length'] ?? 0) > bodyLimit) {
+      const { status, body } = errorResponse(tooLargeBody(bodyLimit));
+      res.setHeader('connection', 'close');
+      send(res, { status, body });
+      return;
+    }
+    res.writeContinue();
+    server.emit('request', req, res);
   });
 
   async function close(): Promise<void> {

@@ -8,7 +8,7 @@ import { BerthError } from '../errors/index.js';
  */
 const DISCARD_CAP = 64 * 1024 * 1024;
 
-function tooLarge(limit: number): BerthError {
+export function tooLargeBody(limit: number): BerthError {
   return new BerthError('PAYLOAD_TOO_LARGE', `Request body is larger than the limit of ${limit} bytes`);
 }
 
@@ -21,7 +21,7 @@ export function readBody(req: IncomingMessage, { limit }: { limit: number }): Pr
     const overflow = (): void => {
       over = true;
       chunks.length = 0;
-      reject(tooLarge(limit));
+      reject(tooLargeBody(limit));
     };
     if (declared > limit) overflow();
     req.on('data', (chunk: Buffer) => {

@@ -129,7 +129,7 @@ export class Berthd {
         ...statusRoutes({ controller, runtime: this.runtime, logFileOf: (n) => hostRuntime.logFileOf(n, 'host') }),
         ...auditRoutes(audit),
       ],
-      upgrade: await execUpgrade({ client, runtime: hostRuntime, audit, fifoDir: p.fifoDir, peercred: this.install.peercred, logger: this.#log }),
+      upgrades: { '/exec': await execUpgrade({ client, runtime: hostRuntime, audit, fifoDir: p.fifoDir, peercred: this.install.peercred, logger: this.#log }) },
     });
     await this.#api.listen();
     this.#log.info({ api: p.apiSocket }, 'API listening');

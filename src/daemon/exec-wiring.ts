@@ -1,15 +1,14 @@
 import { mkdir } from 'node:fs/promises';
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { ContainerdClient } from '../containerd/index.js';
 import { BerthError } from '../errors/index.js';
-import { createExecUpgrade } from '../exec/exec-server.js';
+import { createExecUpgrade, type UpgradeRequest } from '../exec/exec-server.js';
+import type { SessionLimits } from '../exec/session-limits.js';
 import type { Logger } from '../lib/logger.js';
 import { startExec } from '../runtime/exec-process.js';
 import type { HostContainerRuntime } from '../runtime/host-container-runtime.js';
 import { peerCredentials } from './peer-credentials.js';
-import { killProcessTree } from './process-tree.js';
+import { killSession, pidNamespaceOf } from './process-tree.js';
 
 /** `GET /exec`: exec sessions into running host containers, each recorded in the audit log. */
 export async function execUpgrade(options: {
@@ -19,13 +18,14 @@ export async function execUpgrade(options: {
   fifoDir: string;
   peercred: string;
   logger: Logger;
-}): Promise<(req: IncomingMessage, socket: Duplex, head: Buffer) => void> {
+  limits?: SessionLimits;
+}): Promise<(upgrade: UpgradeRequest) => void> {
   await mkdir(options.fifoDir, { recursive: true, mode: 0o700 });
   return createExecUpgrade({
     logger: options.logger,
-    killTree: (pid) => void killProcessTree(pid),
     peer: peerCredentials(options.peercred),
     audit: (record) => options.audit.append(record),
+    ...(options.limits ? { limits: options.limits } : {}),
     async start(init) {
       // Bottlerocket's targets: a host container's name, or boot.<name> for a bootstrap container.
       const [name, kind] = init.target.startsWith('boot.') ? [init.target.slice(5), 'bootstrap' as const] : [init.target, 'host' as const];
@@ -34,12 +34,24 @@ export async function execUpgrade(options: {
       if (actual.task !== 'running') {
         throw new BerthError('FAILED_PRECONDITION', `Host container '${init.target}' is not running (${actual.task === 'none' ? 'no task' : actual.task})`);
       }
-      return startExec(options.client, {
+      const proc = await startExec(options.client, {
         containerId: actual.id,
         args: init.command,
         ...(init.tty ? { tty: init.tty.size ?? { rows: 24, cols: 80 } } : {}),
         fifoDir: options.fifoDir,
       });
+      // Every exec shares the container's pid namespace: the guard against a reused session id.
+      const pidNamespace = pidNamespaceOf(actual.pid ?? proc.pid);
+      return {
+        pid: proc.pid,
+        output: proc.output,
+        stdin: proc.stdin,
+        exited: proc.exited,
+        closeStdin: () => proc.closeStdin(),
+        resize: (size) => proc.resize(size),
+        release: () => proc.release(),
+        killAll: () => void killSession(proc.pid, pidNamespace),
+      };
     },
   });
 }

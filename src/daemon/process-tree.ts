@@ -1,7 +1,7 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { procStat, type ProcStat } from './process-identity.js';
 
-function allProcesses(): ProcStat[] {
+function liveProcesses(): ProcStat[] {
   const out: ProcStat[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -11,23 +11,36 @@ function allProcesses(): ProcStat[] {
   return out;
 }
 
-/** `root` and every process descended from it or in its session (a terminal session's members). */
-export function processTree(root: number): number[] {
-  const procs = allProcesses();
-  const tree = new Set<number>();
-  if (procs.some((p) => p.pid === root)) tree.add(root);
-  for (const p of procs) if (p.session === root) tree.add(p.pid);
-  let grew = true;
-  while (grew) {
+/** The pid namespace of a process (`pid:[inode]`), or undefined when it is gone. */
+export function pidNamespaceOf(pid: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/pid`);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The members of `leader`'s session, and every process descended from one of them (a child that
+ * called setsid while its parent still runs). A session id stays reserved while any process is in
+ * the session, so after the leader has exited its number still names only this session's orphans;
+ * `pidNamespace` guards against a reused number all the same.
+ */
+export function sessionProcesses(leader: number, pidNamespace: string | undefined): number[] {
+  const procs = liveProcesses();
+  const found = new Set<number>();
+  for (const p of procs) if (p.pid === leader || p.session === leader) found.add(p.pid);
+  for (let grew = true; grew; ) {
     grew = false;
     for (const p of procs) {
-      if (!tree.has(p.pid) && tree.has(p.ppid)) {
-        tree.add(p.pid);
+      if (!found.has(p.pid) && found.has(p.ppid)) {
+        found.add(p.pid);
         grew = true;
       }
     }
   }
-  return [...tree];
+  if (pidNamespace === undefined) return [...found];
+  return [...found].filter((pid) => pidNamespaceOf(pid) === pidNamespace);
 }
 
 function signal(pids: Iterable<number>, sig: NodeJS.Signals): void {
@@ -41,16 +54,17 @@ function signal(pids: Iterable<number>, sig: NodeJS.Signals): void {
 }
 
 /**
- * Kills an exec'd process and everything it started, so a client that disconnects leaves nothing
- * behind in the container. The tree is frozen first (SIGSTOP) so nothing forks or escapes to the
- * container's init between finding the processes and killing them.
+ * Kills an exec'd process and everything of its session, so a session that ends or whose client
+ * disconnects leaves nothing behind in the container. Members are frozen (SIGSTOP) as they are
+ * found, so none forks or leaves the session between finding and killing; new ones are looked for
+ * until a pass finds none. A process that left the session and the tree (a daemon that forked,
+ * called setsid and let its parent exit, now a child of the container's init) is not touched.
  */
-export function killProcessTree(root: number): number[] {
+export function killSession(leader: number, pidNamespace: string | undefined): number[] {
   const seen = new Set<number>();
-  for (let pass = 0; pass < 5; pass++) {
-    const found = processTree(root).filter((p) => !seen.has(p));
-    // Once the root is gone its orphans are reparented; keep the members already found.
-    if (found.length === 0 && pass > 0) break;
+  for (let pass = 0; pass < 10; pass++) {
+    const found = sessionProcesses(leader, pidNamespace).filter((p) => !seen.has(p));
+    if (found.length === 0) break;
     for (const p of found) seen.add(p);
     signal(found, 'SIGSTOP');
   }

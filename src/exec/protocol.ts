@@ -25,6 +25,11 @@ export const MAX_MESSAGES_OUTSTANDING = 1024;
 export const CAPACITY_UPDATE_INTERVAL = 128;
 export const HEARTBEAT_INTERVAL_MS = 2000;
 export const CLIENT_TIMEOUT_MS = 10_000;
+/**
+ * Largest frame a client may send. Bottlerocket's client sends stdin in 4 KiB messages and berth's
+ * in 64 KiB ones; an Initialize of MAX_ARGS arguments fits too.
+ */
+export const MAX_FRAME_BYTES = 1 << 20;
 /** Longest command line accepted in Initialize. */
 const MAX_ARGS = 4096;
 
@@ -117,7 +122,13 @@ export function parseServerMessage(text: string): ServerMessage {
 /** WebSocket close codes used by the exec endpoint. */
 export const CLOSE = {
   normal: 1000,
+  /** A frame that breaks RFC 6455 (sent by ws itself). */
+  protocolError: 1002,
+  /** Text that is not UTF-8 (sent by ws itself). */
+  badData: 1007,
+  /** A message that breaks the exec protocol, or a session refused by policy. */
   policy: 1008,
+  /** A frame too large, or input past the capacity the client was given. */
   tooBig: 1009,
   internal: 1011,
 } as const;

@@ -7,7 +7,7 @@ import type { ContainerdClient } from '../containerd/index.js';
 import { decodeJsonAny, jsonAny, TYPE_URLS } from '../containerd/index.js';
 import { BerthError, isNotFound } from '../errors/index.js';
 import type { Spec } from '../oci/spec.js';
-import { makeFifos, openFifo, releaseFifo } from './fifo.js';
+import { makeFifos, openFifoReader, openFifoWriter } from './fifo.js';
 
 export interface ExecRequest {
   containerId: string;
@@ -20,7 +20,7 @@ export interface ExecRequest {
 
 export interface ExecProcess {
   readonly execId: string;
-  /** Host pid of the process. */
+  /** Host pid of the process (the leader of its own session: runc makes every exec one). */
   readonly pid: number;
   /** stdout and stderr merged (one stream with a terminal). */
   readonly output: Readable;
@@ -28,7 +28,10 @@ export interface ExecProcess {
   /** Exit status once the process has ended (128+n for a signal). */
   readonly exited: Promise<number>;
   resize(size: { rows: number; cols: number }): Promise<void>;
-  /** EOF on stdin: our end closed and the shim told (both are needed, or it never sees EOF). */
+  /**
+   * EOF on stdin, once what was written has gone through: our end of the FIFO closed, then the
+   * shim told to close its own write end (CloseIO). The process sees EOF when both are closed.
+   */
   closeStdin(): Promise<void>;
   kill(signal: number): Promise<void>;
   /**
@@ -38,15 +41,34 @@ export interface ExecProcess {
   release(): Promise<void>;
 }
 
+/** How long the shim may take to open its end of the stdin FIFO after Start. */
+const STDIN_OPEN_TIMEOUT_MS = 30_000;
+/** A shim that never closes the output must not hold the session for ever. */
+const OUTPUT_QUIET_MS = 10_000;
+
 /** `apiexec-<16 alnum>`, Bottlerocket's exec ids. */
 export function newExecId(): string {
   return `apiexec-${randomBytes(8).toString('hex')}`;
+}
+
+interface Fifos {
+  dir: string;
+  stdin: string;
+  stdout: string;
+  /** Empty with a terminal: the pty carries both. */
+  stderr: string;
 }
 
 /**
  * Runs a process inside a running container with containerd's Tasks.Exec: its process spec is the
  * container's own (user, capabilities, labels, no-new-privileges) with the new argv, and its stdio
  * goes through FIFOs berth creates (a PTY when a terminal is asked for).
+ *
+ * What containerd's runc shim does with the FIFOs decides the order here. At Start it opens stdout
+ * and stderr for writing, blocking until a reader is there, so our readers are open before Exec.
+ * For stdin it opens a reader and also a write end of its own, which keeps the process from seeing
+ * EOF until CloseIO closes it; both opens happen in goroutines that may still be pending when Start
+ * returns. Our writer is opened only once the shim's reader is there (see openFifoWriter).
  */
 export async function startExec(client: ContainerdClient, req: ExecRequest): Promise<ExecProcess> {
   const execId = newExecId();
@@ -64,20 +86,14 @@ export async function startExec(client: ContainerdClient, req: ExecRequest): Pro
   };
 
   const dir = path.join(req.fifoDir, execId);
+  const fifos: Fifos = { dir, stdin: path.join(dir, 'stdin'), stdout: path.join(dir, 'stdout'), stderr: req.tty ? '' : path.join(dir, 'stderr') };
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const fifos = { stdin: path.join(dir, 'stdin'), stdout: path.join(dir, 'stdout'), stderr: req.tty ? '' : path.join(dir, 'stderr') };
-  const cleanupDir = () => rm(dir, { recursive: true, force: true });
-  await makeFifos([fifos.stdin, fifos.stdout, fifos.stderr].filter(Boolean));
-  // Begin the opens before Exec: they complete when the shim opens the other ends.
-  const opens = Promise.all([
-    openFifo(fifos.stdin, 'write'),
-    openFifo(fifos.stdout, 'read'),
-    fifos.stderr ? openFifo(fifos.stderr, 'read') : Promise.resolve(undefined),
-  ]);
-  opens.catch(() => undefined);
+  const readers: Socket[] = [];
   let waiting: Promise<{ exit_status: number }> | undefined;
   let pid: number;
   try {
+    await makeFifos([fifos.stdin, fifos.stdout, fifos.stderr].filter(Boolean));
+    for (const f of [fifos.stdout, fifos.stderr]) if (f) readers.push(await openFifoReader(f));
     await client.tasks.exec({
       containerId: req.containerId,
       execId,
@@ -91,17 +107,27 @@ export async function startExec(client: ContainerdClient, req: ExecRequest): Pro
     waiting.catch(() => undefined);
     pid = (await client.tasks.start(req.containerId, { execId })).pid;
   } catch (err) {
-    for (const f of [fifos.stdin, fifos.stdout, fifos.stderr]) if (f) releaseFifo(f);
-    await opens.then((socks) => socks.forEach((s) => s?.destroy())).catch(() => undefined);
+    readers.forEach((s) => s.destroy());
     await client.tasks.deleteProcess(req.containerId, execId).catch(() => undefined);
-    await cleanupDir();
+    await rm(dir, { recursive: true, force: true });
     throw explainStartFailure(err, req.args[0] ?? '');
   }
-  const [stdin, stdout, stderr] = await opens;
-  const output = mergeOutput([stdout, stderr].filter((s): s is Socket => s !== undefined));
-  stdin.on('error', () => undefined); // the process may exit before reading everything we send
-
   const exited = (waiting as Promise<{ exit_status: number }>).then((r) => r.exit_status);
+  const output = mergeOutput(readers);
+  let stdin: Socket;
+  try {
+    stdin = await openFifoWriter(fifos.stdin, AbortSignal.timeout(STDIN_OPEN_TIMEOUT_MS));
+  } catch (err) {
+    await client.tasks.kill(req.containerId, 9, { execId }).catch(() => undefined);
+    await exited.catch(() => undefined);
+    output.destroy();
+    await client.tasks.deleteProcess(req.containerId, execId).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+    throw new BerthError('UNAVAILABLE', `containerd's shim did not open the input of ${execId}`, { cause: err });
+  }
+  stdin.on('error', () => undefined); // the process may exit before reading everything we send
+  let stdinClosed: Promise<void> | undefined;
+
   return {
     execId,
     pid,
@@ -109,11 +135,14 @@ export async function startExec(client: ContainerdClient, req: ExecRequest): Pro
     stdin,
     exited,
     resize: (size) => client.tasks.resizePty(req.containerId, { execId, width: size.cols, height: size.rows }),
-    async closeStdin() {
-      stdin.end();
-      await client.tasks.closeStdin(req.containerId, { execId }).catch((err) => {
-        if (!isNotFound(err)) throw err;
-      });
+    closeStdin() {
+      stdinClosed ??= (async () => {
+        await endAndClose(stdin);
+        await client.tasks.closeStdin(req.containerId, { execId }).catch((err) => {
+          if (!isNotFound(err)) throw err;
+        });
+      })();
+      return stdinClosed;
     },
     async kill(signal) {
       await client.tasks.kill(req.containerId, signal, { execId }).catch((err) => {
@@ -121,20 +150,34 @@ export async function startExec(client: ContainerdClient, req: ExecRequest): Pro
       });
     },
     async release() {
-      // As ctr does: delete the process (the shim flushes and closes its FIFO ends), then wait for
-      // the output to end.
       const drained = new Promise<void>((r) => {
         if (output.readableEnded || output.destroyed) return r();
         output.once('end', r);
         output.once('close', r);
       });
+      // As ctr does: delete the process (the shim flushes and closes its FIFO ends), then wait for
+      // the output to end.
       await client.tasks.deleteProcess(req.containerId, execId).catch(() => undefined);
-      await Promise.race([drained, stalled(output, 10_000)]);
+      await Promise.race([drained, stalled(output, OUTPUT_QUIET_MS)]);
       stdin.destroy();
       output.destroy();
-      await cleanupDir();
+      await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Ends a FIFO writer and resolves once its descriptor is closed. Node's end() on a socket over a
+ * FIFO flushes the queued writes, tries shutdown(2) (which fails with ENOTSOCK on a FIFO and is
+ * ignored), emits 'finish' and then, as the socket is not readable, destroys it: 'close' is the
+ * moment the kernel has one writer less.
+ */
+function endAndClose(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    if (socket.closed) return resolve();
+    socket.once('close', () => resolve());
+    if (!socket.writableEnded && !socket.destroyed) socket.end();
+  });
 }
 
 /**
@@ -160,12 +203,9 @@ function stalled(stream: Readable, quietMs: number): Promise<void> {
 
 /** One readable of every output FIFO; ends when all of them have ended. */
 function mergeOutput(streams: Socket[]): Readable {
-  const out = new PassThrough();
-  // A FIFO of a process that exits at once may have ended, empty, before we got here.
-  const live = streams.filter((s) => !s.destroyed);
-  let open = live.length;
-  if (open === 0) out.end();
-  for (const s of live) {
+  const out = new PassThrough({ highWaterMark: 256 << 10 });
+  let open = streams.length;
+  for (const s of streams) {
     s.pipe(out, { end: false });
     s.on('error', () => s.destroy());
     s.on('close', () => {

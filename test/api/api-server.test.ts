@@ -114,18 +114,20 @@ test('extra routes get params, query and body; their errors map to statuses, une
   assert.deepEqual(await client.listTransactions(), [], 'the server keeps serving');
 });
 
-test('upgrade requests go to the upgrade handler, or get 404 without one', async (t) => {
+test('upgrade requests go to the handler of their path; a dot segment gets 400, another path 404, another method 405', async (t) => {
   const seen: string[] = [];
   const withHandler = await startApi(t, {
-    upgrade: (req, socket) => {
-      seen.push(`${req.method} ${req.url}`);
-      socket.end('HTTP/1.1 101 Switching Protocols\r\nconnection: upgrade\r\nupgrade: test\r\n\r\n');
+    upgrades: {
+      '/exec': ({ req, socket }) => {
+        seen.push(`${req.method} ${req.url}`);
+        socket.end('HTTP/1.1 101 Switching Protocols\r\nconnection: upgrade\r\nupgrade: test\r\n\r\n');
+      },
     },
   });
   const without = await startApi(t);
-  const raw = (socketPath: string): Promise<string> =>
+  const raw = (socketPath: string, requestLine = 'GET /exec'): Promise<string> =>
     new Promise((resolve, reject) => {
-      const c = net.connect(socketPath, () => c.write('GET /exec HTTP/1.1\r\nhost: localhost\r\nconnection: upgrade\r\nupgrade: websocket\r\n\r\n'));
+      const c = net.connect(socketPath, () => c.write(`${requestLine} HTTP/1.1\r\nhost: localhost\r\nconnection: upgrade\r\nupgrade: websocket\r\n\r\n`));
       let out = '';
       c.on('data', (d) => (out += d.toString()));
       c.on('end', () => resolve(out));
@@ -133,6 +135,14 @@ test('upgrade requests go to the upgrade handler, or get 404 without one', async
     });
   assert.match(await raw(withHandler.socketPath), /^HTTP\/1\.1 101 /);
   assert.deepEqual(seen, ['GET /exec']);
+  for (const path of ['/x/../exec', '/./exec', '/%2e%2e/exec', '//exec']) {
+    const reply = await raw(withHandler.socketPath, `GET ${path}`);
+    assert.match(reply, /^HTTP\/1\.1 400 /, path);
+    assert.match(reply, /"code":"INVALID_ARGUMENT"/, path);
+  }
+  assert.match(await raw(withHandler.socketPath, 'GET /execute'), /^HTTP\/1\.1 404 /);
+  assert.match(await raw(withHandler.socketPath, 'POST /exec'), /^HTTP\/1\.1 405 /);
+  assert.deepEqual(seen, ['GET /exec'], 'only the valid request reached the handler');
   const reply = await raw(without.socketPath);
   assert.match(reply, /^HTTP\/1\.1 404 /);
   assert.match(reply, /"code":"NOT_FOUND"/);
