@@ -17,6 +17,7 @@ import { selinuxEnabled } from './host-facts.js';
 import { createHostRuntime } from './host-runtime.js';
 import { installPaths, type InstallPaths } from './install-paths.js';
 import { berthPaths, type BerthPaths } from './paths.js';
+import { removeBerthCgroups } from './cgroup-dirs.js';
 import { processRunning } from './process-identity.js';
 import { RuntimeManager, type ContainerdMode } from './runtime-manager.js';
 import { statusRoutes } from './status-routes.js';
@@ -216,7 +217,8 @@ export class Berthd {
 /**
  * `berthd stop`: ends a running berthd, stops and removes the host containers (SIGTERM, grace,
  * SIGKILL), then stops what berthd managed, in order: the orchestrator's containerd, then
- * host-containerd. Works when berthd already died, from the pidfiles.
+ * host-containerd, and removes the cgroups its containers ran in. Works when berthd already died,
+ * from the pidfiles.
  */
 export async function stopBerthd(options: { root: string; logger: Logger; graceMs?: number }): Promise<void> {
   const paths = berthPaths(options.root);
@@ -242,5 +244,14 @@ export async function stopBerthd(options: { root: string; logger: Logger; graceM
   const mode = last?.mode ?? 'managed';
   const runtime = new RuntimeManager({ mode, paths, logger: options.logger });
   await runtime.stop({ graceMs: 10_000 });
+  // External daemons keep running under systemd and may start containers in these cgroups again.
+  if (mode === 'managed') await removeCgroups(paths, options.logger);
   await removeBerthdState(paths.berthdState);
+}
+
+/** runc removes a container's own cgroup, never the parents it created: they would pile up. */
+async function removeCgroups(paths: BerthPaths, logger: Logger): Promise<void> {
+  const { removed, kept } = await removeBerthCgroups(paths);
+  if (removed.length > 0) logger.info({ removed: removed.length }, 'cgroups removed');
+  if (kept.length > 0) logger.warn({ kept }, 'cgroups still in use were left in place');
 }

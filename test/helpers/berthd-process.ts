@@ -2,6 +2,7 @@ import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { berthPaths, type BerthPaths } from '../../src/daemon/paths.js';
 import { APICLIENT, BERTHD } from './repo.js';
+import type { ReapReport } from './reap.js';
 import { makeTempRoot, removeTempRoot } from './temp-root.js';
 
 const run = promisify(execFile);
@@ -23,8 +24,8 @@ export interface BerthdProcess {
   apiclient(...args: string[]): Promise<CliResult>;
   /** GET on the API, parsed. */
   get<T = unknown>(uri: string): Promise<T>;
-  /** `berthd stop`, then removes the root. */
-  cleanup(): Promise<void>;
+  /** `berthd stop`, then kills whatever is left of the root and removes it; says what was left. */
+  cleanup(): Promise<ReapReport>;
 }
 
 /** Starts a real `berthd run` process under a fresh root and waits for "berthd ready". */
@@ -61,21 +62,31 @@ export async function startBerthd(options: { args?: string[]; root?: string; wai
       return JSON.parse(r.stdout) as T;
     },
     async cleanup() {
-      await run(process.execPath, [BERTHD, 'stop', '--root', root, '--grace', '1']).catch(() => undefined);
+      // A berthd stop that hangs must not hang the test's after() hook: the reaper kills it all anyway.
+      await run(process.execPath, [BERTHD, 'stop', '--root', root, '--grace', '1'], { timeout: 60_000 }).catch(() => undefined);
       child.kill('SIGKILL');
-      await removeTempRoot(root);
+      return removeTempRoot(root);
     },
   };
   if (options.waitReady !== false) {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (lines.some((l) => l.includes('"berthd ready"'))) break;
-      const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('running'), 50))]);
-      if (code !== 'running') throw new Error(`berthd exited with ${code}: ${stderr}\n${lines.join('\n')}`);
-      if (Date.now() > deadline) throw new Error(`berthd did not become ready:\n${lines.join('\n')}`);
+    const failure = await waitReady(lines, exited, 60_000);
+    if (failure) {
+      await proc.cleanup().catch(() => undefined); // the final check of scripts/test.sh reports what is left
+      throw new Error(`berthd (root ${root}) ${failure}\nits stderr:\n${stderr}\nits log:\n${lines.join('\n')}`);
     }
   }
   return proc;
+}
+
+/** Waits for berthd's "berthd ready" log line; says what went wrong instead, or undefined. */
+async function waitReady(lines: string[], exited: Promise<number | null>, timeoutMs: number): Promise<string | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (lines.some((l) => l.includes('"berthd ready"'))) return undefined;
+    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('running'), 50))]);
+    if (code !== 'running') return `exited with status ${code} before logging "berthd ready"`;
+    if (Date.now() > deadline) return `did not log "berthd ready" within ${timeoutMs / 1000} s`;
+  }
 }
 
 /** Polls until `fn` returns a value (not undefined/false) or fails the test after `timeoutMs`. */

@@ -2,6 +2,7 @@ import { ContainerdClient } from '../../src/containerd/index.js';
 import { ManagedContainerd } from '../../src/daemon/managed-containerd.js';
 import { berthPaths, type BerthPaths } from '../../src/daemon/paths.js';
 import { silentLogger } from '../../src/lib/logger.js';
+import type { ReapReport } from './reap.js';
 import { makeTempRoot, removeTempRoot } from './temp-root.js';
 
 export interface TestContainerd {
@@ -9,8 +10,8 @@ export interface TestContainerd {
   paths: BerthPaths;
   daemon: ManagedContainerd;
   client: ContainerdClient;
-  /** Stops the daemon, kills leftovers, unmounts and removes the root. */
-  cleanup(): Promise<void>;
+  /** Stops the daemon, then kills whatever is left of the root and removes it; says what was left. */
+  cleanup(): Promise<ReapReport>;
 }
 
 /** A private host-containerd under a fresh temp root, started through berth's own runtime manager. */
@@ -18,7 +19,13 @@ export async function startTestContainerd(options: { namespace?: string } = {}):
   const root = await makeTempRoot();
   const paths = berthPaths(root);
   const daemon = new ManagedContainerd({ role: 'host', paths: paths.hostContainerd, logger: silentLogger });
-  await daemon.start();
+  try {
+    await daemon.start();
+  } catch (err) {
+    daemon.detach(); // no restart of a daemon that never answered
+    await removeTempRoot(root).catch(() => undefined);
+    throw err;
+  }
   const client = ContainerdClient.connect({ socket: paths.hostContainerd.socket, namespace: options.namespace ?? 'default' });
   return {
     root,
@@ -28,7 +35,7 @@ export async function startTestContainerd(options: { namespace?: string } = {}):
     async cleanup() {
       client.close();
       await daemon.stop({ graceMs: 3000 });
-      await removeTempRoot(root);
+      return removeTempRoot(root);
     },
   };
 }

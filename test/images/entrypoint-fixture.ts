@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { archivePath, ensureImagesBuilt } from './build-images-run.js';
 import { EntrypointRun, unpackImage, within } from './entrypoint-run.js';
+import { makeTempRoot, removeTempRoot } from '../helpers/temp-root.js';
 
 /**
- * One unpacked image under a fresh /tmp directory, and the entrypoint runs a test file starts from it.
+ * One unpacked image under a fresh test root, and the entrypoint runs a test file starts from it.
  * `cleanup()` kills whatever still runs (the mounts go with the namespaces) and removes the directory.
  */
 export class EntrypointFixture {
@@ -24,7 +25,7 @@ export class EntrypointFixture {
   /** Builds the images if needed and unpacks IMAGE. */
   static async create(image: 'control' | 'admin', entrypoint: string): Promise<EntrypointFixture> {
     await ensureImagesBuilt();
-    const dir = await mkdtemp(`/tmp/berth-${image}-entrypoint-`);
+    const dir = await makeTempRoot(`${image}-ep`);
     const rootfs = await unpackImage(archivePath(image), path.join(dir, 'image'));
     return new EntrypointFixture(dir, rootfs, entrypoint);
   }
@@ -88,6 +89,6 @@ export class EntrypointFixture {
 
   async cleanup(): Promise<void> {
     await Promise.all(this.#runs.map((r) => r.kill()));
-    await rm(this.#dir, { recursive: true, force: true });
+    await removeTempRoot(this.#dir);
   }
 }

@@ -1,9 +1,8 @@
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startTestContainerd, type TestContainerd } from '../helpers/containerd.js';
+import { makeTempRoot, removeTempRoot } from '../helpers/temp-root.js';
 import { parseImageReference, type RegistryImageReference } from '../../src/model/index.js';
 import { TestRegistry } from './registry-process.js';
 
@@ -26,7 +25,7 @@ export function usePullFixture(options: { withRegistry: boolean }): PullFixture 
   const state: Partial<PullFixture> = { cleanups: [] };
   const cleanups = state.cleanups as Array<() => Promise<unknown>>;
   before(async () => {
-    state.work = await mkdtemp(path.join(tmpdir(), 'berth-reg-'));
+    state.work = await makeTempRoot('reg');
     const work = state.work;
     [state.ctrd, state.registry] = await Promise.all([
       startTestContainerd(),
@@ -37,7 +36,7 @@ export function usePullFixture(options: { withRegistry: boolean }): PullFixture 
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
     await state.registry?.kill();
     await state.ctrd?.cleanup();
-    if (state.work) await rm(state.work, { recursive: true, force: true });
+    if (state.work) await removeTempRoot(state.work); // and the registry, should kill() have missed it
   });
   return state as PullFixture;
 }

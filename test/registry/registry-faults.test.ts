@@ -6,6 +6,7 @@ import { pullImage } from '../../src/images/registry/index.js';
 import { hostPlatform } from '../../src/images/platform.js';
 import type { ProgressEvent } from '../../src/images/progress-events.js';
 import { BerthError, isNotFound } from '../../src/errors/index.js';
+import { until } from '../helpers/berthd-process.js';
 import { RecordingProxy } from './recording-proxy.js';
 import { registryRef, usePullFixture } from './pull-fixture.js';
 import { bigLayout, pushLayout, registryBlobFile, testLayout } from './registry-images.js';
@@ -42,9 +43,8 @@ test('pullImage() survives a registry stopped mid-download: it retries and resum
     await f.registry.kill();
     proxy.release();
     // While the registry is down, the pull keeps failing and retrying.
-    while (proxy.requests.filter((r) => r.status === undefined || r.path.includes(big.digest.slice(7))).length < 3) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const tries = () => proxy.requests.filter((r) => r.status === undefined || r.path.includes(big.digest.slice(7))).length;
+    await until('3 tries of the big layer while the registry is down', () => tries() >= 3);
     await f.registry.resume();
     const res = await pulling;
 
