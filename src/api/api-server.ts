@@ -49,8 +49,8 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-/** Request line and headers together (Node's parser counts both). */
-const HEADER_LIMIT = 16 * 1024;
+/** Request line and headers together (Node's parser counts both); nginx's default line limit. */
+const HEADER_LIMIT = 8 * 1024;
 
 const silent: ApiLogger = { info() {}, warn() {}, error() {}, debug() {} };
 

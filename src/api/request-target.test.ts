@@ -9,7 +9,7 @@ test('parseRequestTarget() splits the path and decodes the query', () => {
 });
 
 test('parseRequestTarget() refuses path tricks and repeated parameters', () => {
-  for (const target of ['/settings/../tx', '/settings/%2e%2E/tx', '/./settings', '//settings', '/settings/', 'settings', 'http://x/settings', '/set tings', '/a?x=%zz', '/tx?tx=a&tx=b', '/' + 'a'.repeat(9000)]) {
+  for (const target of ['/settings/../tx', '/settings/%2e%2E/tx', '/./settings', '//settings', '/settings/', 'settings', 'http://x/settings', '/set tings', '/a?x=%zz', '/tx?tx=a&tx=b']) {
     assert.throws(() => parseRequestTarget(target), { code: 'INVALID_ARGUMENT' }, target);
   }
 });

@@ -32,6 +32,9 @@ export interface ExecOutcome {
   error?: { code: string; message: string };
 }
 
+/** Input is sent in messages of at most this many bytes (what a pipe read gives at once). */
+const FRAME_BYTES = 64 << 10;
+
 /**
  * The client side of `GET /exec` (Bottlerocket's protocol): stdin as binary frames within the
  * server's capacity, output to stdout, ContentComplete at stdin EOF, window sizes as Winch, and the
@@ -55,9 +58,12 @@ export function runExec(o: ExecClientOptions): Promise<ExecOutcome> {
     ws.on('pong', () => (lastSeen = Date.now()));
     ws.on('ping', () => (lastSeen = Date.now()));
 
-    const onData = (chunk: Buffer) => {
-      ws.send(chunk, { binary: true });
-      sent++;
+    const onData = (data: Buffer) => {
+      // One message per FRAME_BYTES at most: the server refuses frames past its limit.
+      for (let at = 0; at < data.length; at += FRAME_BYTES) {
+        ws.send(data.subarray(at, at + FRAME_BYTES), { binary: true });
+        sent++;
+      }
       // Keep below the server's limit of unwritten messages; resume on its next Capacity update.
       if (sent - written >= MAX_MESSAGES_OUTSTANDING - 8) {
         stdinPaused = true;

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { finished, type Readable } from 'node:stream';
 import type { ExecChannel } from './channel.js';
 
 export interface OutputPumpOptions {
@@ -39,9 +39,7 @@ export class OutputPump {
       }
     });
     channel.onClose(resume);
-    this.done = new Promise((resolve) => {
-      output.once('end', resolve);
-      output.once('close', resolve);
-    });
+    // finished() also settles for a stream that ended or was destroyed before this point.
+    this.done = new Promise((resolve) => finished(output, () => resolve()));
   }
 }

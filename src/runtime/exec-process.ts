@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { finished, PassThrough, type Readable, type Writable } from 'node:stream';
 import type { Socket } from 'node:net';
 import type { ContainerdClient } from '../containerd/index.js';
 import { decodeJsonAny, jsonAny, TYPE_URLS } from '../containerd/index.js';
@@ -88,12 +88,19 @@ export async function startExec(client: ContainerdClient, req: ExecRequest): Pro
   const dir = path.join(req.fifoDir, execId);
   const fifos: Fifos = { dir, stdin: path.join(dir, 'stdin'), stdout: path.join(dir, 'stdout'), stderr: req.tty ? '' : path.join(dir, 'stderr') };
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const readers: Socket[] = [];
+  let output: Readable;
+  try {
+    await makeFifos([fifos.stdin, fifos.stdout, fifos.stderr].filter(Boolean));
+    // Open and merged before Exec: the output of a process that exits at once may end while Start
+    // is awaited, and its end must not be missed.
+    output = mergeOutput(await Promise.all([fifos.stdout, fifos.stderr].filter(Boolean).map(openFifoReader)));
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
   let waiting: Promise<{ exit_status: number }> | undefined;
   let pid: number;
   try {
-    await makeFifos([fifos.stdin, fifos.stdout, fifos.stderr].filter(Boolean));
-    for (const f of [fifos.stdout, fifos.stderr]) if (f) readers.push(await openFifoReader(f));
     await client.tasks.exec({
       containerId: req.containerId,
       execId,
@@ -107,13 +114,12 @@ export async function startExec(client: ContainerdClient, req: ExecRequest): Pro
     waiting.catch(() => undefined);
     pid = (await client.tasks.start(req.containerId, { execId })).pid;
   } catch (err) {
-    readers.forEach((s) => s.destroy());
+    output.destroy();
     await client.tasks.deleteProcess(req.containerId, execId).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
     throw explainStartFailure(err, req.args[0] ?? '');
   }
   const exited = (waiting as Promise<{ exit_status: number }>).then((r) => r.exit_status);
-  const output = mergeOutput(readers);
   let stdin: Socket;
   try {
     stdin = await openFifoWriter(fifos.stdin, AbortSignal.timeout(STDIN_OPEN_TIMEOUT_MS));
@@ -150,11 +156,7 @@ export async function startExec(client: ContainerdClient, req: ExecRequest): Pro
       });
     },
     async release() {
-      const drained = new Promise<void>((r) => {
-        if (output.readableEnded || output.destroyed) return r();
-        output.once('end', r);
-        output.once('close', r);
-      });
+      const drained = new Promise<void>((r) => finished(output, () => r()));
       // As ctr does: delete the process (the shim flushes and closes its FIFO ends), then wait for
       // the output to end.
       await client.tasks.deleteProcess(req.containerId, execId).catch(() => undefined);

@@ -59,6 +59,39 @@ test('bodies over the limit get 413 and the server keeps serving', async (t) => 
   assert.equal((await call(client, 'PATCH', '/settings', '{"host-containers":{"admin":{"enabled":true}}}')).status, 204);
 });
 
+/** Writes `head` (and nothing more) on a raw connection and returns the whole reply. */
+function rawExchange(socketPath: string, head: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const c = net.connect(socketPath, () => c.write(head));
+    let out = '';
+    c.on('data', (d) => (out += d.toString()));
+    c.on('end', () => resolve(out));
+    c.on('error', reject);
+  });
+}
+
+test('a request line or headers beyond 8 KiB get 431; a declared body beyond the limit gets 413 before any of it is sent', async (t) => {
+  const { socketPath, client } = await startApi(t, { bodyLimit: 1000 });
+  for (const head of [
+    `GET /settings?${'k'.repeat(10_000)} HTTP/1.1\r\nhost: x\r\n\r\n`,
+    `GET /settings HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`,
+  ]) {
+    const reply = await rawExchange(socketPath, head);
+    assert.match(reply, /^HTTP\/1\.1 431 /);
+    assert.match(reply, /"code":"PAYLOAD_TOO_LARGE","message":"Request line and headers are larger than the limit of 8192 bytes"/);
+  }
+  // Only the head is written: the reply comes without the client sending a byte of its 10 GB.
+  const declared = await rawExchange(socketPath, 'PATCH /settings HTTP/1.1\r\nhost: x\r\ncontent-length: 10737418240\r\n\r\n');
+  assert.match(declared, /^HTTP\/1\.1 413 /);
+  assert.match(declared, /Request body is larger than the limit of 1000 bytes/);
+  const asked = await rawExchange(socketPath, 'PATCH /settings HTTP/1.1\r\nhost: x\r\nexpect: 100-continue\r\ncontent-length: 10737418240\r\n\r\n');
+  assert.match(asked, /^HTTP\/1\.1 413 /, 'refused instead of 100 Continue');
+  assert.doesNotMatch(asked, /100 Continue/);
+  const small = await rawExchange(socketPath, 'PATCH /settings HTTP/1.1\r\nhost: x\r\nexpect: 100-continue\r\nconnection: close\r\ncontent-length: 46\r\n\r\n{"host-containers":{"admin":{"enabled":true}}}');
+  assert.match(small, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 204 /);
+  assert.deepEqual(await client.listTransactions(), ['default'], 'the server keeps serving');
+});
+
 test('the default 1 MiB limit takes a 64 KiB user-data and refuses 2 MiB', async (t) => {
   const { client } = await startApi(t);
   const ud = Buffer.alloc(64 * 1024, 1).toString('base64');

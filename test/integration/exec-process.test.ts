@@ -2,6 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { mkdir, readdir } from 'node:fs/promises';
+import { finished } from 'node:stream';
 import { startTestContainerd, type TestContainerd } from '../helpers/containerd.js';
 import { testImageArchive } from '../helpers/test-image.js';
 import { hostRuntimeFor } from '../helpers/host-runtime.js';
@@ -28,7 +29,8 @@ async function collect(p: ExecProcess): Promise<{ out: string; code: number }> {
   let out = '';
   p.output.on('data', (d) => (out += d.toString()));
   const code = await p.exited;
-  await new Promise((r) => p.output.once('end', r).once('close', r));
+  // The output may have ended before the exit status arrived: finished() settles either way.
+  await new Promise((r) => finished(p.output, r));
   await p.release();
   return { out, code };
 }
