@@ -24,7 +24,7 @@ export interface ExecServerOptions {
 }
 
 /** Input bytes waiting for stdin, and output bytes waiting for the client, per session. */
-const INPUT_HIGH_WATER = 256 << 10;
+const INPUT_HIGH_WATER = 1 << 20;
 const OUTPUT_HIGH_WATER = 1 << 20;
 
 /** An upgrade request the API server has already checked: a valid path, and its method. */

@@ -32,7 +32,8 @@ export interface BerthdProcess {
 export async function startBerthd(options: { args?: string[]; root?: string; waitReady?: boolean } = {}): Promise<BerthdProcess> {
   const root = options.root ?? (await makeTempRoot('be'));
   const paths = berthPaths(root);
-  const child = spawn(process.execPath, [BERTHD, 'run', '--root', root, '--stop-grace', '2', ...(options.args ?? [])], {
+  // Run by its shebang, so it gets berthd's own Node flags.
+  const child = spawn(BERTHD, ['run', '--root', root, '--stop-grace', '2', ...(options.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
