@@ -22,7 +22,7 @@ export BERTH_TEST_ROOTS
 
 # Node 20 applies --test-timeout to each test file as a whole and ends a file that runs past it with
 # SIGTERM; so does the runner when it is stopped. The test helpers reap their roots then.
-node --test --test-concurrency=2 --test-timeout=300000 "${files[@]}" &
+node --test --test-concurrency=2 --test-timeout="${BERTH_TEST_TIMEOUT:-300000}" "${files[@]}" &
 runner=$!
 # Stopped or interrupted: stop the runner, and still run the check below once it has ended.
 trap 'echo "test.sh: stopping the tests" >&2; kill -TERM "$runner" 2>/dev/null' INT TERM

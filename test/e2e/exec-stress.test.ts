@@ -1,12 +1,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { startBerthd, until, type BerthdProcess } from '../helpers/berthd-process.js';
 import { makeTempRoot } from '../helpers/temp-root.js';
 import { testImagesDir } from '../helpers/test-images-dir.js';
 import { pidsRunning } from '../helpers/process-scan.js';
 import { cpuLoad } from '../helpers/cpu-load.js';
+import { REPO } from '../helpers/repo.js';
 import { binary, connectRaw, text } from '../helpers/raw-websocket.js';
 import { runExec } from '../../src/apiclient/exec-client.js';
 import { CONTENT_COMPLETE, initializeMessage } from '../../src/exec/protocol.js';
@@ -62,7 +65,22 @@ async function exec(command: string[], input: Buffer, tty = false): Promise<{ ex
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const large = randomBytes(8 << 20);
 
+/** The apiclient executable itself, as a user runs it: `printf 12345 | apiclient exec -T control wc -c`. */
+function apiclientExec(input: string, ...args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(REPO, 'dist/apiclient'), ['-s', berthd.paths.apiSocket, 'exec', ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out }));
+    child.stdin.end(input);
+  });
+}
+
 const CASES: Record<string, (i: number) => Promise<void>> = {
+  async 'the apiclient executable: printf 12345 | apiclient exec -T control wc -c'() {
+    assert.deepEqual(await apiclientExec('12345', '-T', 'control', 'wc', '-c'), { code: 0, out: '5\n' });
+  },
   async 'piped input, no terminal'() {
     const r = await exec(['wc', '-c'], Buffer.from('12345'));
     assert.deepEqual([r.exitCode, r.out.toString()], [0, '5\n']);

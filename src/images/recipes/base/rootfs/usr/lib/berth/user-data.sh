@@ -13,11 +13,12 @@ berth_log() { printf '%s: %s\n' "${BERTH_PROG:-berth}" "$*" >&2; }
 berth_fail() { berth_log "$*"; exit 1; }
 
 # Logs MESSAGE and sleeps until SIGTERM or SIGINT, then exits 0. As PID 1 a shell ignores SIGTERM
-# unless it traps it, so the trap is what lets the container stop at once.
+# unless it traps it, so the trap is what lets the container stop at once; it is set before the
+# message, which is what a supervisor waits for before it may send SIGTERM.
 berth_idle() {
-  berth_log "$1"
   BERTH_SLEEP_PID=''
   trap 'if [ -n "$BERTH_SLEEP_PID" ]; then kill "$BERTH_SLEEP_PID" 2> /dev/null; fi; exit 0' TERM INT
+  berth_log "$1"
   sleep infinity &
   BERTH_SLEEP_PID=$!
   wait "$BERTH_SLEEP_PID"
