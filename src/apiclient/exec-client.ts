@@ -26,8 +26,8 @@ export interface ExecClientOptions {
 }
 
 export interface ExecOutcome {
-  /** The remote command's exit status (or the one to use for a refused session). */
-  exitCode: number;
+  /** The remote command's exit status; for a session that could not run, the server's if it gave one. */
+  exitCode?: number;
   /** Why the session could not run, from the server. */
   error?: { code: string; message: string };
 }
@@ -122,9 +122,9 @@ export function runExec(o: ExecClientOptions): Promise<ExecOutcome> {
       o.stdin.off('end', onEnd);
       o.stdin.pause();
       const text = reason.toString();
-      if (error) return resolve({ exitCode: exitFromError ?? 1, error });
+      if (error) return resolve({ ...(exitFromError === undefined ? {} : { exitCode: exitFromError }), error });
       if (code === 1000 && /^\d+$/.test(text)) return resolve({ exitCode: Number(text) });
-      resolve({ exitCode: 1, error: { code: 'UNAVAILABLE', message: `Exec session ended unexpectedly (${code}${text ? `: ${text}` : ''})` } });
+      resolve({ error: { code: 'UNAVAILABLE', message: `Exec session ended unexpectedly (${code}${text ? `: ${text}` : ''})` } });
     });
   });
 }

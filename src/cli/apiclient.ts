@@ -1,17 +1,11 @@
-#!/usr/bin/env node
 /**
- * `apiclient`: the command-line client of berth's API (Bottlerocket's syntax). Also bundled into a
- * single executable (scripts/bundle-apiclient.sh) that host containers get at /usr/local/bin/apiclient.
+ * `apiclient`: the command-line client of berth's API (Bottlerocket's syntax), one of the programs
+ * of the `berth` executable; host containers get it at /usr/local/bin/apiclient.
  */
 import { DEFAULT_SOCKET_PATH, runApiclient } from './apiclient/program.js';
 
-const defaultSocketPath = process.env.BERTH_API_SOCKET || DEFAULT_SOCKET_PATH;
-runApiclient(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, defaultSocketPath }).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`apiclient: ${String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+/** Runs apiclient on user arguments and sets the process's exit status. */
+export async function main(argv: readonly string[]): Promise<void> {
+  const defaultSocketPath = process.env['BERTH_API_SOCKET'] || DEFAULT_SOCKET_PATH;
+  process.exitCode = await runApiclient(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, defaultSocketPath });
+}

@@ -9,8 +9,9 @@ import { importImage } from '../images/import.js';
 import { hostPlatform } from '../images/platform.js';
 import { ProgressDisplay, type ProgressOutput } from '../images/progress-display.js';
 import { pullImage } from '../images/registry/index.js';
-import { parseImageReference, type ContainerRegistrySettings, type Settings } from '../model/index.js';
+import { parseImageReference, type ContainerRegistrySettings } from '../model/index.js';
 import { exitCodeOf } from './exit-codes.js';
+import { rootOption } from './options.js';
 
 /** What `berthd images` needs from its process; the bin entry passes the real ones. */
 export interface ImagesCliIo {
@@ -29,13 +30,6 @@ interface CommonOptions {
   name?: string;
 }
 
-function rootOption(): Option {
-  return new Option('--root <dir>', 'prefix of every path berth uses (sockets, state, data, logs)').default('/').argParser((v: string) => {
-    if (!v.startsWith('/')) throw new InvalidArgumentError(`must be an absolute path, got '${v}'`);
-    return v;
-  });
-}
-
 /** A client of the root's host-containerd (namespace `default`), after checking that its socket exists. */
 async function connect(root: string): Promise<ContainerdClient> {
   const socket = berthPaths(root).hostContainerd.socket;
@@ -50,7 +44,7 @@ async function registrySettings(root: string, io: ImagesCliIo): Promise<Containe
   const socketPath = berthPaths(root).apiSocket;
   try {
     const settings = await new ApiClient({ socketPath, timeoutMs: 5000 }).getSettings({ prefix: 'container-registry' });
-    return (settings as Settings)['container-registry'] ?? {};
+    return (settings)['container-registry'] ?? {};
   } catch (err) {
     io.stderr.write(`berthd: not using settings.container-registry (mirrors, credentials): ${messageOf(err)}\n`);
     return {};

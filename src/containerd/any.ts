@@ -44,5 +44,5 @@ export function decodeProtoAny(any: AnyMessage | null | undefined): Record<strin
     return undefined;
   }
   const message = type.decode(Buffer.from(any.value ?? []));
-  return type.toObject(message, { longs: Number, enums: String, defaults: true }) as Record<string, unknown>;
+  return type.toObject(message, { longs: Number, enums: String, defaults: true });
 }

@@ -1,31 +1,11 @@
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import protobuf from 'protobufjs';
+// berth's own .proto files (proto/, see its README), compiled at build time by
+// scripts/proto-descriptor.mjs: the definitions travel inside the program, not beside it.
+import json from '../../proto/descriptor.json' with { type: 'json' };
 
-/** berth's own .proto files (see proto/README.md); the include root for every import. */
-export const PROTO_DIR = fileURLToPath(new URL('../../../proto/', import.meta.url));
-
-const SERVICE_FILES = [
-  'containerd/services/version.proto',
-  'containerd/services/namespaces.proto',
-  'containerd/services/content.proto',
-  'containerd/services/images.proto',
-  'containerd/services/leases.proto',
-  'containerd/services/snapshots.proto',
-  'containerd/services/diff.proto',
-  'containerd/services/containers.proto',
-  'containerd/services/tasks.proto',
-  'containerd/services/events.proto',
-  'containerd/services/introspection.proto',
-];
-
-const PAYLOAD_FILES = [
-  'containerd/events/events.proto',
-  'containerd/runc/options.proto',
-  'containerd/services/images.proto',
-];
+const descriptor = json as protobuf.INamespace;
 
 /** proto-loader options: snake_case fields as on the wire, sizes as numbers, enums as names. */
 const LOADER_OPTIONS: protoLoader.Options = {
@@ -34,27 +14,20 @@ const LOADER_OPTIONS: protoLoader.Options = {
   enums: String,
   defaults: true,
   oneofs: true,
-  includeDirs: [PROTO_DIR],
 };
 
 let grpcObject: grpc.GrpcObject | undefined;
 let payloadRoot: protobuf.Root | undefined;
 
-/** The gRPC service constructors, loaded once on first use (never at import time). */
+/** The gRPC service constructors, built once on first use (never at import time). */
 export function grpcDefinitions(): grpc.GrpcObject {
-  grpcObject ??= grpc.loadPackageDefinition(protoLoader.loadSync(SERVICE_FILES, LOADER_OPTIONS));
+  grpcObject ??= grpc.loadPackageDefinition(protoLoader.fromJSON(descriptor, LOADER_OPTIONS));
   return grpcObject;
 }
 
 /** A protobufjs root for the payloads carried in `Any` (events, runc options). */
 export function payloadTypes(): protobuf.Root {
-  if (!payloadRoot) {
-    const root = new protobuf.Root();
-    root.resolvePath = (_origin, target) =>
-      target.startsWith('google/protobuf/') || path.isAbsolute(target) ? target : path.join(PROTO_DIR, target);
-    root.loadSync(PAYLOAD_FILES, { keepCase: true });
-    payloadRoot = root;
-  }
+  payloadRoot ??= protobuf.Root.fromJSON(descriptor);
   return payloadRoot;
 }
 

@@ -1,6 +1,23 @@
 import * as grpc from '@grpc/grpc-js';
 import { BerthError } from '../errors/index.js';
 import { fromGrpcError } from './grpc-errors.js';
+
+/** The shapes of the methods grpc-js generates on a service client. */
+type UnaryMethod<Res> = (
+  request: object,
+  metadata: grpc.Metadata,
+  options: grpc.CallOptions,
+  callback: (err: grpc.ServiceError | null, res: Res) => void,
+) => grpc.ClientUnaryCall;
+type ServerStreamMethod<Res> = (request: object, metadata: grpc.Metadata, options: grpc.CallOptions) => grpc.ClientReadableStream<Res>;
+type BidiMethod<Req, Res> = (metadata: grpc.Metadata, options: grpc.CallOptions) => grpc.ClientDuplexStream<Req, Res>;
+
+/** A method of a generated client by name (the protos define them, so the type is asserted here). */
+function methodOf<M>(stub: grpc.Client, method: string, name: string): M {
+  const fn = (stub as unknown as Record<string, unknown>)[method];
+  if (typeof fn !== 'function') throw new BerthError('INTERNAL', `No gRPC method ${name}`);
+  return fn as M;
+}
 import { serviceConstructor } from './protos.js';
 
 /** Per-call options. Every field is optional. */
@@ -83,24 +100,17 @@ export class Transport {
   ): Promise<Res> {
     const stub = this.#stub(target.service);
     const name = `${shortName(target.service)}.${target.method}`;
-    const fn = (stub as unknown as Record<string, Function>)[target.method];
-    if (typeof fn !== 'function') throw new BerthError('INTERNAL', `No gRPC method ${name}`);
+    const fn = methodOf<UnaryMethod<Res>>(stub, target.method, name);
     return new Promise<Res>((resolve, reject) => {
       if (options.signal?.aborted) {
         reject(new BerthError('CANCELED', `containerd ${name} canceled`));
         return;
       }
-      const call = fn.call(
-        stub,
-        request,
-        this.#metadata(target.namespace, options),
-        this.#callOptions(options, false),
-        (err: grpc.ServiceError | null, res: Res) => {
-          options.signal?.removeEventListener('abort', onAbort);
-          if (err) reject(fromGrpcError(err, name));
-          else resolve(res);
-        },
-      ) as grpc.ClientUnaryCall;
+      const call = fn.call(stub, request, this.#metadata(target.namespace, options), this.#callOptions(options, false), (err, res) => {
+        options.signal?.removeEventListener('abort', onAbort);
+        if (err) reject(fromGrpcError(err, name));
+        else resolve(res);
+      });
       const onAbort = (): void => call.cancel();
       options.signal?.addEventListener('abort', onAbort, { once: true });
     });
@@ -112,7 +122,7 @@ export class Transport {
     options: CallOptions = {},
   ): grpc.ClientReadableStream<Res> {
     const stub = this.#stub(target.service);
-    const fn = (stub as unknown as Record<string, Function>)[target.method] as Function;
+    const fn = methodOf<ServerStreamMethod<Res>>(stub, target.method, `${shortName(target.service)}.${target.method}`);
     return fn.call(stub, request, this.#metadata(target.namespace, options), this.#callOptions(options, true));
   }
 
@@ -121,7 +131,7 @@ export class Transport {
     options: CallOptions = {},
   ): grpc.ClientDuplexStream<Req, Res> {
     const stub = this.#stub(target.service);
-    const fn = (stub as unknown as Record<string, Function>)[target.method] as Function;
+    const fn = methodOf<BidiMethod<Req, Res>>(stub, target.method, `${shortName(target.service)}.${target.method}`);
     return fn.call(stub, this.#metadata(target.namespace, options), this.#callOptions(options, true));
   }
 

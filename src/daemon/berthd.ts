@@ -160,7 +160,7 @@ export class Berthd {
     const tokenCache = new TokenCache();
     if (!selinuxEnabled()) this.#log.warn('SELinux is not enabled in this kernel: host containers run without their labels');
     if (!this.install.sheltie) this.#log.warn('sheltie was not built: superpowered containers will not have it');
-    if (!this.install.apiclient) this.#log.warn('the single-file apiclient was not built: host containers will not have it');
+    if (!this.install.berth) this.#log.warn('the berth executable was not built: host containers will not have apiclient');
     return createHostRuntime({
       client,
       paths: this.paths,

@@ -29,7 +29,7 @@ export function containerdConfig(role: ContainerdRole, paths: ContainerdPaths): 
     debug: { address: '' },
     metrics: { address: '' },
     // The tasks service needs the v1 runtime plugin loaded (1.6); keep its unused state in our root.
-    plugins: { 'io.containerd.runtime.v1.linux': { runtime_root: `${paths.state}/runc-v1` } } as Record<string, unknown>,
+    plugins: { 'io.containerd.runtime.v1.linux': { runtime_root: `${paths.state}/runc-v1` } },
   };
   if (role === 'orchestrator') {
     (config['plugins'] as Record<string, unknown>)['io.containerd.grpc.v1.cri'] = {

@@ -29,13 +29,15 @@ export async function execUpgrade(options: {
     async start(init) {
       // Bottlerocket's targets: a host container's name, or boot.<name> for a bootstrap container.
       const [name, kind] = init.target.startsWith('boot.') ? [init.target.slice(5), 'bootstrap' as const] : [init.target, 'host' as const];
-      const actual = await options.runtime.inspect(name, kind);
-      if (!actual) throw new BerthError('NOT_FOUND', `No host container named '${init.target}'`);
+      const target = await options.runtime.execTarget(name, kind);
+      if (!target) throw new BerthError('NOT_FOUND', `No host container named '${init.target}'`);
+      const { actual, spec } = target;
       if (actual.task !== 'running') {
         throw new BerthError('FAILED_PRECONDITION', `Host container '${init.target}' is not running (${actual.task === 'none' ? 'no task' : actual.task})`);
       }
       const proc = await startExec(options.client, {
         containerId: actual.id,
+        spec,
         args: init.command,
         ...(init.tty ? { tty: init.tty.size ?? { rows: 24, cols: 80 } } : {}),
         fifoDir: options.fifoDir,

@@ -39,7 +39,7 @@ export function createHostRuntime(options: {
     hostFiles: {
       apiSocketDir: p.run,
       apiSocket: p.apiSocket,
-      ...(install.apiclient ? { apiclient: install.apiclient } : {}),
+      ...(install.berth ? { apiclient: install.berth } : {}),
       hostsFile: '/etc/hosts',
       resolvConf: '/etc/resolv.conf',
     },

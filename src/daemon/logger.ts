@@ -6,7 +6,5 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** berthd's structured JSON log on stdout (one object per line), as journald and log shippers expect. */
 export function createLogger(level: LogLevel): Logger & { flush(): void } {
-  return pino({ level, base: { name: 'berthd' }, timestamp: pino.stdTimeFunctions.isoTime }) as unknown as Logger & {
-    flush(): void;
-  };
+  return pino({ level, base: { name: 'berthd' }, timestamp: pino.stdTimeFunctions.isoTime });
 }

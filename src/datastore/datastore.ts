@@ -42,7 +42,7 @@ export interface DatastoreOpenOptions {
 }
 
 function effectiveOf(defaults: Settings, stored: ReadonlyMap<string, JsonValue>): Settings {
-  return mergeSettings(defaults, unflattenSettings(stored) as Settings);
+  return mergeSettings(defaults, unflattenSettings(stored));
 }
 
 export class Datastore {
@@ -89,7 +89,7 @@ export class Datastore {
 
   /** Only what users set, without defaults. */
   stored(): Settings {
-    return unflattenSettings(this.#state.stored) as Settings;
+    return unflattenSettings(this.#state.stored);
   }
 
   /** Effective settings at or below each key (`settings.` optional); unknown keys are INVALID_ARGUMENT. */
@@ -107,7 +107,7 @@ export class Datastore {
 
   #select(keep: (key: string) => boolean): Settings {
     const leaves = [...flattenSettings(this.#live)].filter(([key]) => keep(key));
-    return unflattenSettings(leaves) as Settings;
+    return unflattenSettings(leaves);
   }
 
   /** Names of the pending transactions, sorted. */

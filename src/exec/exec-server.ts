@@ -47,7 +47,7 @@ export function createExecUpgrade(options: ExecServerOptions): (upgrade: Upgrade
   return ({ req, socket, head }) => {
     // Between the HTTP server letting go of the socket and ws taking it, an error must not be unhandled.
     socket.on('error', () => socket.destroy());
-    const peer = options.peer(socket as Socket).catch(() => ({}) as AuditActor);
+    const peer = options.peer(socket as Socket).catch(() => ({}));
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       const session = new ExecSession(wsChannel(ws), {
         start: options.start,

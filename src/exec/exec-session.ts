@@ -116,7 +116,7 @@ export class ExecSession {
   /** Closes with an Error message first (berth's addition to the protocol), when still possible. */
   #refuse(err: unknown, closeCode: number): void {
     if (!this.#channel.isOpen) return;
-    const exit = BerthError.is(err) && typeof err.details?.['exitCode'] === 'number' ? (err.details['exitCode'] as number) : undefined;
+    const exit = BerthError.is(err) && typeof err.details?.['exitCode'] === 'number' ? (err.details['exitCode']) : undefined;
     this.#channel.send(errorMessage(codeOf(err), messageOf(err), exit));
     this.#channel.close(closeCode, codeOf(err));
   }
@@ -166,11 +166,11 @@ export class ExecSession {
   }
 
   async #serve(init: Initialize): Promise<void> {
-    const actor = await this.#o.peer;
-    const base = { target: init.target, session: this.id, actor, command: init.command, tty: init.tty !== undefined };
+    // Who the peer is is looked up while the process starts, not before: the user does not wait for it.
+    const base = { target: init.target, session: this.id, command: init.command, tty: init.tty !== undefined };
     const refused = async (err: unknown, closeCode: number) => {
       this.#log.warn({ target: init.target, err: messageOf(err) }, 'exec refused');
-      await this.#o.audit({ ...base, event: 'exec-refused', reason: messageOf(err) }).catch(() => undefined);
+      await this.#o.audit({ ...base, actor: await this.#o.peer, event: 'exec-refused', reason: messageOf(err) }).catch(() => undefined);
       this.#refuse(err, closeCode);
     };
     if (this.#gone) return refused(new BerthError('CANCELED', 'The client went away before the process started'), CLOSE.normal);
@@ -194,11 +194,13 @@ export class ExecSession {
     }
   }
 
-  async #running(init: Initialize, proc: SessionProcess, base: Omit<AuditRecord, 'time' | 'event'>): Promise<void> {
+  async #running(init: Initialize, proc: SessionProcess, base: Omit<AuditRecord, 'time' | 'event' | 'actor'>): Promise<void> {
     const started = Date.now();
-    this.#log.info({ target: init.target, command: init.command, tty: base.tty, pid: proc.pid, actor: base.actor }, 'exec started');
+    this.#log.info({ target: init.target, command: init.command, tty: base.tty, pid: proc.pid }, 'exec started');
     // Written alongside the session, not before it: the record is fsynced but the user does not wait.
-    const startRecord = this.#o.audit({ ...base, event: 'exec-start' }).catch((err) => this.#log.error({ err: messageOf(err) }, 'audit write failed'));
+    const startRecord = this.#o.peer
+      .then((actor) => this.#o.audit({ ...base, actor, event: 'exec-start' }))
+      .catch((err) => this.#log.error({ err: messageOf(err) }, 'audit write failed'));
 
     const output = new OutputPump(proc.output, this.#channel, { highWater: this.#o.outputHighWater });
     this.#input = new InputPump(proc, this.#channel, {
@@ -236,7 +238,7 @@ export class ExecSession {
     await startRecord;
     const reason = this.#gone?.reason;
     await this.#o
-      .audit({ ...base, event: 'exec-end', exitCode, durationMs, ...(disconnected ? { disconnected } : {}), ...(reason ? { reason } : {}) })
+      .audit({ ...base, actor: await this.#o.peer, event: 'exec-end', exitCode, durationMs, ...(disconnected ? { disconnected } : {}), ...(reason ? { reason } : {}) })
       .catch((err) => this.#log.error({ err: messageOf(err) }, 'audit write failed'));
   }
 }

@@ -10,7 +10,7 @@ import type { JsonValue, Settings } from './settings.js';
 export function mergeSettings(base: Settings, overlay: Settings): Settings {
   const leaves = new Map<string, JsonValue>(flattenSettings(base));
   for (const [key, value] of flattenSettings(overlay)) leaves.set(key, value);
-  return unflattenSettings(leaves) as Settings;
+  return unflattenSettings(leaves);
 }
 
 /** Full dotted keys (`settings.…`) whose leaf differs between `before` and `after`, sorted. */

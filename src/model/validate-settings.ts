@@ -80,7 +80,7 @@ export function validateSettings(input: unknown): Settings {
       throw invalidSetting(key, 'expected a value, got null');
     },
   });
-  return unflattenSettings(leaves) as Settings;
+  return unflattenSettings(leaves);
 }
 
 /**

@@ -10,5 +10,3 @@ export const SELINUX_LABELS = {
   /** Mount label of every host container's rootfs and tmpfs mounts. */
   hostContainerMount: 'system_u:object_r:secret_t:s0',
 } as const;
-
-export type SelinuxLabelName = keyof typeof SELINUX_LABELS;

@@ -22,12 +22,6 @@ export function bindMount(source: string, destination: string, mode: 'ro' | 'rw'
   return { destination, type: 'bind', source, options: [recursive, mode] };
 }
 
-export function withoutMounts(destinations: readonly string[]): SpecOpt {
-  return (spec) => {
-    spec.mounts = spec.mounts.filter((m) => !destinations.includes(m.destination));
-  };
-}
-
 /** Flips every mount of this filesystem type from `ro` to `rw` (privileged sysfs and cgroupfs). */
 export function withWritableMountType(type: 'sysfs' | 'cgroup'): SpecOpt {
   return (spec) => {

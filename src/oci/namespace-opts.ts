@@ -7,8 +7,3 @@ export function withHostNamespace(type: NamespaceType): SpecOpt {
   };
 }
 
-export function withNewNamespace(type: NamespaceType): SpecOpt {
-  return (spec) => {
-    if (!spec.linux.namespaces.some((n) => n.type === type)) spec.linux.namespaces.push({ type });
-  };
-}

@@ -23,24 +23,6 @@ export function withEnv(vars: readonly string[]): SpecOpt {
   };
 }
 
-export function withArgs(args: readonly string[]): SpecOpt {
-  return (spec) => {
-    spec.process.args = [...args];
-  };
-}
-
-export function withCwd(cwd: string): SpecOpt {
-  return (spec) => {
-    spec.process.cwd = cwd;
-  };
-}
-
-export function withTerminal(terminal: 'tty' | 'no-tty'): SpecOpt {
-  return (spec) => {
-    spec.process.terminal = terminal === 'tty';
-  };
-}
-
 /**
  * Numeric `uid[:gid]` or `root`; names other than root would need the image's /etc/passwd, which a
  * pure option cannot read, so they are refused with a clear error.

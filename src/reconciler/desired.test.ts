@@ -23,7 +23,7 @@ test('desiredHostContainers() wants enabled containers with a source, decoding u
 
 test('desiredHostContainers() hashes exactly the inputs that shape a container', () => {
   const base = { source: 'oci-archive:/a.tar', enabled: true, superpowered: true };
-  const hash = (s: object) => desiredHostContainers(s as never, now).get('admin')?.hash;
+  const hash = (s: object) => desiredHostContainers(s, now).get('admin')?.hash;
   const h = hash({ 'host-containers': { admin: base } });
   assert.equal(hash({ 'host-containers': { admin: { ...base } } }), h, 'same inputs, same hash');
   assert.notEqual(hash({ 'host-containers': { admin: { ...base, superpowered: false } } }), h);

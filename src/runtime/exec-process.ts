@@ -4,13 +4,15 @@ import path from 'node:path';
 import { finished, PassThrough, type Readable, type Writable } from 'node:stream';
 import type { Socket } from 'node:net';
 import type { ContainerdClient } from '../containerd/index.js';
-import { decodeJsonAny, jsonAny, TYPE_URLS } from '../containerd/index.js';
+import { jsonAny, TYPE_URLS } from '../containerd/index.js';
 import { BerthError, isNotFound } from '../errors/index.js';
 import type { Spec } from '../oci/spec.js';
 import { makeFifos, openFifoReader, openFifoWriter } from './fifo.js';
 
 export interface ExecRequest {
   containerId: string;
+  /** The container's spec: the exec runs with its process settings (user, capabilities, labels). */
+  spec: Spec;
   args: string[];
   /** Present for a terminal session (initial size in rows and columns). */
   tty?: { rows: number; cols: number };
@@ -72,9 +74,7 @@ interface Fifos {
  */
 export async function startExec(client: ContainerdClient, req: ExecRequest): Promise<ExecProcess> {
   const execId = newExecId();
-  const container = await client.containers.get(req.containerId);
-  const spec = decodeJsonAny<Spec>(container.spec);
-  if (!spec) throw new BerthError('FAILED_PRECONDITION', `Container ${req.containerId} has no spec`);
+  const spec = req.spec;
   const env = spec.process.env.filter((e) => !e.startsWith('TERM='));
   if (req.tty) env.push('TERM=xterm-256color');
   const processSpec = {

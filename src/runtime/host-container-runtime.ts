@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import path from 'node:path';
 import type { ContainerdClient, Container, Process } from '../containerd/index.js';
 import { decodeJsonAny, timestampToDate } from '../containerd/index.js';
-import { isNotFound, messageOf } from '../errors/index.js';
+import { BerthError, isNotFound, messageOf } from '../errors/index.js';
 import type { Logger } from '../lib/logger.js';
 import { backoffDelay } from '../lib/backoff.js';
 import { bootstrapClass, defaultClass, superpoweredClass, type ClassInputs, type HostFiles, type PrivilegedHost } from '../oci/classes.js';
@@ -74,6 +74,19 @@ export class HostContainerRuntime implements RuntimePort {
   }
 
   async inspect(name: string, kind: ContainerKind): Promise<ActualContainer | undefined> {
+    return (await this.#find(name, kind))?.actual;
+  }
+
+  /** A container to exec into: what inspect() gives and the process spec execs start from. */
+  async execTarget(name: string, kind: ContainerKind): Promise<{ actual: ActualContainer; spec: Spec } | undefined> {
+    const found = await this.#find(name, kind);
+    if (!found) return undefined;
+    const spec = decodeJsonAny<Spec>(found.container.spec);
+    if (!spec) throw new BerthError('FAILED_PRECONDITION', `Container ${found.actual.id} has no spec`);
+    return { actual: found.actual, spec };
+  }
+
+  async #find(name: string, kind: ContainerKind): Promise<{ container: Container; actual: ActualContainer } | undefined> {
     const id = containerIdOf(name, kind);
     let container: Container;
     try {
@@ -83,7 +96,7 @@ export class HostContainerRuntime implements RuntimePort {
       throw err;
     }
     if (!container.labels[LABELS.managed]) return undefined; // someone else's container: not ours to touch
-    return this.#actual(container, await taskState(this.#o.client, id));
+    return { container, actual: this.#actual(container, await taskState(this.#o.client, id)) };
   }
 
   #actual(c: Container, task: Process | undefined): ActualContainer {

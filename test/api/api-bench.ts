@@ -17,7 +17,7 @@ import { ApiClient } from '../../src/apiclient/index.js';
 import { Datastore } from '../../src/datastore/index.js';
 import { compare, type Result } from '../bench/harness.js';
 import { TEST_DEFAULTS } from './api-fixture.js';
-import { APICLIENT } from './run-apiclient.js';
+import { APICLIENT } from '../helpers/repo.js';
 
 const exec = promisify(execFile);
 const BUNDLE = fileURLToPath(new URL('../../apiclient', import.meta.url));
@@ -35,7 +35,7 @@ export async function benchApi({ runs = 15, commitMs = 3000 }: { runs?: number; 
   const server = createApiServer({ datastore, socketPath });
   await server.listen();
   try {
-    const cli = (...args: string[]) => exec(process.execPath, [APICLIENT, '-s', socketPath, ...args]);
+    const cli = (...args: string[]) => exec(APICLIENT, ['-s', socketPath, ...args]);
     const bare = () =>
       exec(process.execPath, ['-e', `require('http').get({socketPath:${JSON.stringify(socketPath)},path:'/'},r=>r.resume())`]);
     let flip = false;

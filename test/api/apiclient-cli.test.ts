@@ -7,7 +7,7 @@ import { runCli, type Run } from './run-apiclient.js';
 
 /** `apiclient` end to end: the built CLI spawned as a process against a real server on a real socket. */
 
-function assertOneLineError(run: Run, message: string | RegExp, code = 1): void {
+function assertOneLineError(run: Run, message: string | RegExp, code: number): void {
   assert.equal(run.code, code, `exit status (stderr: ${run.stderr})`);
   assert.equal(run.stdout, '');
   assert.ok(run.stderr.endsWith('\n') && run.stderr.split('\n').length === 2, `one line: ${JSON.stringify(run.stderr)}`);
@@ -96,26 +96,26 @@ test('apiclient exits non-zero with one error line on bad input, and changes not
   const bad = path.join(api.root, 'bad.toml');
   await writeFile(bad, '[settings.host-containers.admin]\nenabled = true\nsuperpowered =\n');
   await unchanged(api, async () => {
-    assertOneLineError(await runCli([...s, 'set', 'host-containers.admin.enabled']), "Invalid argument 'host-containers.admin.enabled': expected KEY=VALUE");
-    assertOneLineError(await runCli([...s, 'set', 'host-containers.admin.enabled=yes']), 'Invalid setting \'host-containers.admin.enabled\': expected a boolean, got "yes"');
-    assertOneLineError(await runCli([...s, 'set', 'host-containers.admin.enabled=true', 'motd=hi']), /^apiclient: Unknown setting 'motd'/);
-    assertOneLineError(await runCli([...s, 'set', '--json', '{"host-containers":']), /^apiclient: Invalid --json value: /);
-    assertOneLineError(await runCli([...s, 'set', '--json', '[1]']), 'Invalid --json value: expected a JSON object of settings');
-    assertOneLineError(await runCli([...s, 'set']), 'set needs KEY=VALUE arguments or --json, and not both');
-    assertOneLineError(await runCli([...s, 'apply', bad]), new RegExp(`^apiclient: Invalid TOML in '${bad}' at line 3, column 15: `));
-    assertOneLineError(await runCli([...s, 'apply', '-'], { input: '[settings.host-containers.admin]\nenabled = "yes"\n' }), 'Invalid setting \'host-containers.admin.enabled\': expected a boolean, got "yes"');
-    assertOneLineError(await runCli([...s, 'apply', '-'], { input: '[host-containers.admin]\nenabled = true\n' }), "Invalid user data in stdin: unknown top-level key 'host-containers' (only 'settings' is allowed)");
-    assertOneLineError(await runCli([...s, 'apply', path.join(api.root, 'missing.toml')]), `Cannot read '${path.join(api.root, 'missing.toml')}': ENOENT`);
-    assertOneLineError(await runCli([...s, 'apply', 'https://example.com/u.toml']), "Cannot apply 'https://example.com/u.toml': URLs are not supported, download the file first");
-    assertOneLineError(await runCli([...s, 'raw', '-u', '/nope']), 'No such endpoint: GET /nope');
-    assertOneLineError(await runCli([...s, 'raw', '-m', 'POST', '-u', '/tx/commit?tx=none']), "Transaction 'none' has no pending changes to commit");
-    assertOneLineError(await runCli([...s, 'raw', '-u', 'settings']), "Invalid URI 'settings': it must start with '/'");
-    assertOneLineError(await runCli([...s, 'get', '/settings', 'host-containers']), 'get takes either one /URI or key prefixes, not both');
+    assertOneLineError(await runCli([...s, 'set', 'host-containers.admin.enabled']), "Invalid argument 'host-containers.admin.enabled': expected KEY=VALUE", 2);
+    assertOneLineError(await runCli([...s, 'set', 'host-containers.admin.enabled=yes']), 'Invalid setting \'host-containers.admin.enabled\': expected a boolean, got "yes"', 2);
+    assertOneLineError(await runCli([...s, 'set', 'host-containers.admin.enabled=true', 'motd=hi']), /^apiclient: Unknown setting 'motd'/, 2);
+    assertOneLineError(await runCli([...s, 'set', '--json', '{"host-containers":']), /^apiclient: Invalid --json value: /, 2);
+    assertOneLineError(await runCli([...s, 'set', '--json', '[1]']), 'Invalid --json value: expected a JSON object of settings', 2);
+    assertOneLineError(await runCli([...s, 'set']), 'set needs KEY=VALUE arguments or --json, and not both', 2);
+    assertOneLineError(await runCli([...s, 'apply', bad]), new RegExp(`^apiclient: Invalid TOML in '${bad}' at line 3, column 15: `), 2);
+    assertOneLineError(await runCli([...s, 'apply', '-'], { input: '[settings.host-containers.admin]\nenabled = "yes"\n' }), 'Invalid setting \'host-containers.admin.enabled\': expected a boolean, got "yes"', 2);
+    assertOneLineError(await runCli([...s, 'apply', '-'], { input: '[host-containers.admin]\nenabled = true\n' }), "Invalid user data in stdin: unknown top-level key 'host-containers' (only 'settings' is allowed)", 2);
+    assertOneLineError(await runCli([...s, 'apply', path.join(api.root, 'missing.toml')]), `Cannot read '${path.join(api.root, 'missing.toml')}': ENOENT`, 2);
+    assertOneLineError(await runCli([...s, 'apply', 'https://example.com/u.toml']), "Cannot apply 'https://example.com/u.toml': URLs are not supported, download the file first", 2);
+    assertOneLineError(await runCli([...s, 'raw', '-u', '/nope']), 'No such endpoint: GET /nope', 3);
+    assertOneLineError(await runCli([...s, 'raw', '-m', 'POST', '-u', '/tx/commit?tx=none']), "Transaction 'none' has no pending changes to commit", 5);
+    assertOneLineError(await runCli([...s, 'raw', '-u', 'settings']), "Invalid URI 'settings': it must start with '/'", 2);
+    assertOneLineError(await runCli([...s, 'get', '/settings', 'host-containers']), 'get takes either one /URI or key prefixes, not both', 2);
     assertOneLineError(await runCli([...s, 'bogus']), "unknown command 'bogus' (commands: get, set, apply, raw, exec, logs, status, audit, help)", 2);
     assertOneLineError(await runCli([...s, 'get', '--zz']), "unknown option '--zz'", 2);
     assertOneLineError(await runCli([...s, 'raw']), "required option '-u, --uri <uri>' not specified", 2);
   });
-  assertOneLineError(await runCli(['-s', path.join(api.root, 'nothing.sock'), 'get']), /^apiclient: Cannot reach the berth API at '.*nothing\.sock': no such socket/);
+  assertOneLineError(await runCli(['-s', path.join(api.root, 'nothing.sock'), 'get']), /^apiclient: Cannot reach the berth API at '.*nothing\.sock': no such socket/, 7);
 });
 
 test('apiclient --help prints usage and exits 0', async () => {

@@ -3,9 +3,7 @@
  * closed after `input`. Loading this file runs nothing.
  */
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-export const APICLIENT = fileURLToPath(new URL('../../src/cli/apiclient.js', import.meta.url));
+import { APICLIENT } from '../helpers/repo.js';
 
 export interface Run {
   code: number;
@@ -14,9 +12,8 @@ export interface Run {
 }
 
 export function runCli(args: readonly string[], { input, env, bin }: { input?: string; env?: Record<string, string>; bin?: string } = {}): Promise<Run> {
-  const [file, argv] = bin === undefined ? [process.execPath, [APICLIENT, ...args]] : [bin, [...args]];
   return new Promise((resolve) => {
-    const child = execFile(file, argv, { env: { ...process.env, BERTH_API_SOCKET: '', ...env } }, (err, stdout, stderr) => {
+    const child = execFile(bin ?? APICLIENT, [...args], { env: { ...process.env, BERTH_API_SOCKET: '', ...env } }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
     child.stdin!.end(input ?? '');

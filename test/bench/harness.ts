@@ -44,8 +44,8 @@ export async function compare(c: Comparison): Promise<Result> {
   for (let i = 0; i < warmup + c.runs; i++) {
     // Alternate the order so neither side always runs on a warmer machine.
     const berthFirst = i % 2 === 0;
-    let berthMs = 0;
-    let referenceMs = 0;
+    let berthMs: number;
+    let referenceMs: number;
     if (berthFirst) {
       berthMs = await timed(c.berth);
       await c.reset?.();

@@ -52,7 +52,7 @@ test('the admin image built from Debian runs superpowered on host-containerd: ke
 
   const hostKey = await hostKeyFingerprint(port);
   // The container's process dies; berth restarts the container, whose host keys live in its storage.
-  process.kill(first as number, 'SIGKILL');
+  process.kill(first, 'SIGKILL');
   await until('admin restarted', async () => {
     const s = await status();
     return s.state === 'running' && s.pid !== first ? s.pid : undefined;

@@ -60,10 +60,10 @@ test('break-glass as a user does it: enable-admin-container from control, SSH in
   await writeFile(marker, secret);
   assert.equal((await ssh(port, { user: 'berth', key: key.key, command: `sudo sheltie cat ${marker}` })).stdout, secret);
 
-  const logins = (await until('ssh login audited', async () => {
+  const logins = await until('ssh login audited', async () => {
     const a = (await audit()).filter((r) => r.event === 'ssh-login' && r.target === 'admin');
     return a.length > 0 ? a : undefined;
-  })) as AuditRecord[];
+  });
   assert.equal(logins[0]?.actor?.user, 'berth');
   assert.match(logins[0]?.actor?.key ?? '', /^ED25519 SHA256:/);
   const execs = (await audit()).filter((r) => r.event === 'exec-end' && r.target === 'control');
@@ -86,14 +86,14 @@ test('in the control container sheltie is absent, and a copied-in sheltie fails 
 
 test('apiclient exec to a missing container gives a clear error', async () => {
   const r = await berthd.apiclient('exec', 'nosuch', 'true');
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 3, 'NOT_FOUND');
   assert.equal(r.stderr.trim(), "apiclient: No host container named 'nosuch'");
 });
 
 test('a client that disconnects mid-command leaves no process behind, with or without a terminal', async () => {
   for (const [flag, container, tag] of [['-T', 'admin', '4111'], ['-t', 'control', '4222']] as const) {
     const cmd = `sleep ${tag}1 & sleep ${tag}2; wait`;
-    const client = spawn(process.execPath, [APICLIENT, '-s', berthd.paths.apiSocket, 'exec', flag, container, 'sh', '-c', cmd], { stdio: 'ignore' });
+    const client = spawn(APICLIENT, ['-s', berthd.paths.apiSocket, 'exec', flag, container, 'sh', '-c', cmd], { stdio: 'ignore' });
     await until(`${flag} session processes`, () => pidsRunning(`sleep ${tag}1`).length === 1 && pidsRunning(`sleep ${tag}2`).length === 1);
     client.kill('SIGKILL');
     await until(`${flag} session cleaned up`, () => pidsRunning(`sleep ${tag}1`).length === 0 && pidsRunning(`sleep ${tag}2`).length === 0, 20_000);
@@ -108,7 +108,7 @@ test('interactive: apiclient exec -t admin bash through a real terminal, resize,
   const out = path.join(root, 'tty-exit');
   const tmux = (...a: string[]) => run('tmux', ['-L', session, ...a]);
   await tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40',
-    `${process.execPath} ${APICLIENT} -s ${berthd.paths.apiSocket} exec -t admin bash; echo "EXIT:$?" > ${out}; sleep 60`);
+    `${APICLIENT} -s ${berthd.paths.apiSocket} exec -t admin bash; echo "EXIT:$?" > ${out}; sleep 60`);
   try {
     const screen = async () => (await tmux('capture-pane', '-p', '-t', session)).stdout;
     await until('bash prompt', async () => /[#$] ?$/m.test(await screen()), 30_000);

@@ -15,7 +15,7 @@ after(async () => {
 
 function execWithInput(args: string[], input: Buffer): Promise<{ code: number | null; out: Buffer; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [APICLIENT, '-s', berthd.paths.apiSocket, 'exec', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(APICLIENT, ['-s', berthd.paths.apiSocket, 'exec', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (d: Buffer) => out.push(d));

@@ -2,14 +2,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { startBerthd, until, type BerthdProcess } from '../helpers/berthd-process.js';
 import { makeTempRoot } from '../helpers/temp-root.js';
 import { testImagesDir } from '../helpers/test-images-dir.js';
 import { pidsRunning } from '../helpers/process-scan.js';
 import { cpuLoad } from '../helpers/cpu-load.js';
-import { REPO } from '../helpers/repo.js';
+import { APICLIENT } from '../helpers/repo.js';
 import { binary, connectRaw, text } from '../helpers/raw-websocket.js';
 import { runExec } from '../../src/apiclient/exec-client.js';
 import { CONTENT_COMPLETE, initializeMessage } from '../../src/exec/protocol.js';
@@ -59,7 +58,7 @@ async function exec(command: string[], input: Buffer, tty = false): Promise<{ ex
     ...(tty ? { tty: { rows: 24, cols: 80 } } : {}),
   });
   assert.equal(r.error, undefined, JSON.stringify(r.error));
-  return { exitCode: r.exitCode, out: out.bytes() };
+  return { exitCode: r.exitCode ?? -1, out: out.bytes() };
 }
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -68,7 +67,7 @@ const large = randomBytes(8 << 20);
 /** The apiclient executable itself, as a user runs it: `printf 12345 | apiclient exec -T control wc -c`. */
 function apiclientExec(input: string, ...args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(REPO, 'dist/apiclient'), ['-s', berthd.paths.apiSocket, 'exec', ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(APICLIENT, ['-s', berthd.paths.apiSocket, 'exec', ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.on('error', reject);

@@ -92,7 +92,7 @@ test('apiclient status, logs and logs -f show what berth runs', async () => {
   assert.match(table.stdout, /^admin\s+disabled\s+-\s+no/m);
   const one = JSON.parse((await b.apiclient('status', 'control', '--json')).stdout);
   assert.equal(one.name, 'control');
-  assert.equal((await b.apiclient('status', 'nosuch')).code, 1);
+  assert.equal((await b.apiclient('status', 'nosuch')).code, 3, 'NOT_FOUND');
 
   const logs = await b.apiclient('logs', 'mytools');
   assert.equal(logs.code, 0);
@@ -101,7 +101,7 @@ test('apiclient status, logs and logs -f show what berth runs', async () => {
   // -f keeps streaming: output written after the follower started shows up.
   const { spawn } = await import('node:child_process');
   const { APICLIENT } = await import('../helpers/repo.js');
-  const follower = spawn(process.execPath, [APICLIENT, '-s', b.paths.apiSocket, 'logs', 'mytools', '-f']);
+  const follower = spawn(APICLIENT, ['-s', b.paths.apiSocket, 'logs', 'mytools', '-f']);
   let seen = '';
   follower.stdout.on('data', (d: Buffer) => (seen += d.toString()));
   try {
@@ -111,5 +111,5 @@ test('apiclient status, logs and logs -f show what berth runs', async () => {
   } finally {
     follower.kill();
   }
-  assert.equal((await b.apiclient('logs', 'nosuch')).code, 1);
+  assert.equal((await b.apiclient('logs', 'nosuch')).code, 3, 'NOT_FOUND');
 });

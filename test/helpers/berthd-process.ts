@@ -38,12 +38,12 @@ export async function startBerthd(options: { args?: string[]; root?: string; wai
   });
   const lines: string[] = [];
   let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => lines.push(...d.split('\n').filter(Boolean)));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdout.setEncoding('utf8').on('data', (d: string) => lines.push(...d.split('\n').filter(Boolean)));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   const apiclient = async (...args: string[]): Promise<CliResult> => {
     try {
-      const { stdout, stderr: err } = await run(process.execPath, [APICLIENT, '-s', paths.apiSocket, ...args]);
+      const { stdout, stderr: err } = await run(APICLIENT, ['-s', paths.apiSocket, ...args]);
       return { code: 0, stdout, stderr: err };
     } catch (e) {
       const err = e as { code: number; stdout: string; stderr: string };
@@ -64,7 +64,7 @@ export async function startBerthd(options: { args?: string[]; root?: string; wai
     },
     async cleanup() {
       // A berthd stop that hangs must not hang the test's after() hook: the reaper kills it all anyway.
-      await run(process.execPath, [BERTHD, 'stop', '--root', root, '--grace', '1'], { timeout: 60_000 }).catch(() => undefined);
+      await run(BERTHD, ['stop', '--root', root, '--grace', '1'], { timeout: 60_000 }).catch(() => undefined);
       child.kill('SIGKILL');
       return removeTempRoot(root);
     },

@@ -4,6 +4,8 @@ import path from 'node:path';
 /** The repository root (tests run from dist/test/…). */
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
-export const BERTHD = path.join(REPO, 'dist/src/cli/berthd.js');
-export const APICLIENT = path.join(REPO, 'dist/src/cli/apiclient.js');
+/** The single executable, as built by scripts/build-sea.sh, and its links by program name. */
+export const BERTH = path.join(REPO, 'dist/berth');
+export const BERTHD = path.join(REPO, 'dist/bin/berthd');
+export const APICLIENT = path.join(REPO, 'dist/bin/apiclient');
 export const NATIVE_DIR = path.join(REPO, 'dist/native');

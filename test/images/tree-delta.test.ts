@@ -38,7 +38,7 @@ async function tree(dir: string, files: Record<string, string>): Promise<void> {
 async function listing(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries
-    .map((e) => path.relative(dir, path.join(e.parentPath ?? e.path, e.name)) + (e.isDirectory() ? '/' : ''))
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)) + (e.isDirectory() ? '/' : ''))
     .sort();
 }
 

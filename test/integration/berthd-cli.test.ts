@@ -18,7 +18,7 @@ const imagesDir = await testImagesDir(root);
 after(() => removeTempRoot(root));
 
 function startBerthd(): { lines: string[]; exited: Promise<number | null>; pid: number } {
-  const child = spawn(process.execPath, [BERTHD, 'run', '--root', root, '--images-dir', imagesDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(BERTHD, ['run', '--root', root, '--images-dir', imagesDir], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   child.stdout.setEncoding('utf8').on('data', (d: string) => lines.push(...d.split('\n').filter(Boolean)));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
@@ -41,7 +41,7 @@ test('berthd run starts both daemons with JSON logs; a second run refuses; a res
   const orchPid = Number(await readFile(paths.orchestratorContainerd.pidfile, 'utf8'));
   assert.ok(processExists(hostPid) && processExists(orchPid));
 
-  await assert.rejects(run(process.execPath, [BERTHD, 'run', '--root', root]), (err: { code: number; stderr: string }) => {
+  await assert.rejects(run(BERTHD, ['run', '--root', root]), (err: { code: number; stderr: string }) => {
     assert.equal(err.code, 4);
     assert.match(err.stderr, /already running for root/);
     return true;
@@ -59,7 +59,7 @@ test('berthd run starts both daemons with JSON logs; a second run refuses; a res
   const inHostParent = async () => (await berthCgroupDirs(paths)).some((d) => d.endsWith(paths.hostContainerd.cgroupParent));
   await until(inHostParent, `the control container's cgroup under ${paths.hostContainerd.cgroupParent}`);
 
-  await run(process.execPath, [BERTHD, 'stop', '--root', root]);
+  await run(BERTHD, ['stop', '--root', root]);
   assert.equal(await second.exited, 0);
   assert.deepEqual(await berthCgroupDirs(paths), [], 'no cgroup of this root is left in any hierarchy');
   // Gone, or a zombie left for PID 1 to reap (no argv): either way no longer running.
@@ -69,12 +69,12 @@ test('berthd run starts both daemons with JSON logs; a second run refuses; a res
 });
 
 test('berthd rejects bad arguments with a one-line error and exit status 2', async () => {
-  await assert.rejects(run(process.execPath, [BERTHD, 'run', '--root', 'relative/dir']), (err: { code: number; stderr: string }) => {
+  await assert.rejects(run(BERTHD, ['run', '--root', 'relative/dir']), (err: { code: number; stderr: string }) => {
     assert.equal(err.code, 2);
     assert.match(err.stderr, /must be an absolute path/);
     return true;
   });
-  await assert.rejects(run(process.execPath, [BERTHD, 'run', '--containerd', 'sideways']), (err: { code: number; stderr: string }) => {
+  await assert.rejects(run(BERTHD, ['run', '--containerd', 'sideways']), (err: { code: number; stderr: string }) => {
     assert.equal(err.code, 2);
     assert.match(err.stderr, /sideways/);
     return true;

@@ -8,9 +8,11 @@ import { testImageArchive } from '../helpers/test-image.js';
 import { hostRuntimeFor } from '../helpers/host-runtime.js';
 import { startExec, type ExecProcess } from '../../src/runtime/exec-process.js';
 import { BerthError } from '../../src/errors/index.js';
+import type { Spec } from '../../src/oci/spec.js';
 
 let ctrd: TestContainerd;
 let api: Server;
+let spec: Spec;
 before(async () => {
   ctrd = await startTestContainerd();
   await mkdir(ctrd.paths.run, { recursive: true });
@@ -19,6 +21,7 @@ before(async () => {
   const rt = hostRuntimeFor(ctrd);
   await rt.create({ name: 'box', kind: 'host', source: `oci-archive:${archive}`, superpowered: false, userData: undefined, hash: 'h' });
   await rt.start('box', 'host');
+  spec = (await rt.execTarget('box', 'host'))!.spec;
 });
 after(async () => {
   api?.close();
@@ -38,7 +41,7 @@ async function collect(p: ExecProcess): Promise<{ out: string; code: number }> {
 const fifoDir = () => `${ctrd.paths.fifoDir}`;
 
 test('startExec() runs a command and returns its output and exit code', async () => {
-  const p = await startExec(ctrd.client, { containerId: 'box', args: ['sh', '-c', 'echo out; echo err >&2; exit 7'], fifoDir: fifoDir() });
+  const p = await startExec(ctrd.client, { containerId: 'box', spec, args: ['sh', '-c', 'echo out; echo err >&2; exit 7'], fifoDir: fifoDir() });
   const { out, code } = await collect(p);
   assert.equal(code, 7);
   assert.equal(out.split('\n').filter(Boolean).sort().join(','), 'err,out');
@@ -46,7 +49,7 @@ test('startExec() runs a command and returns its output and exit code', async ()
 });
 
 test('startExec() feeds stdin and delivers EOF', async () => {
-  const p = await startExec(ctrd.client, { containerId: 'box', args: ['sh', '-c', 'cat; echo done'], fifoDir: fifoDir() });
+  const p = await startExec(ctrd.client, { containerId: 'box', spec, args: ['sh', '-c', 'cat; echo done'], fifoDir: fifoDir() });
   p.stdin.write('ping\n');
   await p.closeStdin();
   const { out, code } = await collect(p);
@@ -55,7 +58,7 @@ test('startExec() feeds stdin and delivers EOF', async () => {
 });
 
 test('startExec() with a terminal: initial size, resize, a tty', async () => {
-  const p = await startExec(ctrd.client, { containerId: 'box', args: ['sh'], tty: { rows: 40, cols: 100 }, fifoDir: fifoDir() });
+  const p = await startExec(ctrd.client, { containerId: 'box', spec, args: ['sh'], tty: { rows: 40, cols: 100 }, fifoDir: fifoDir() });
   let out = '';
   p.output.on('data', (d) => (out += d.toString()));
   p.stdin.write('stty size; tty\n');
@@ -71,7 +74,7 @@ test('startExec() with a terminal: initial size, resize, a tty', async () => {
 });
 
 test('startExec() names a missing command', async () => {
-  await assert.rejects(startExec(ctrd.client, { containerId: 'box', args: ['no-such-cmd'], fifoDir: fifoDir() }), (e: unknown) => {
+  await assert.rejects(startExec(ctrd.client, { containerId: 'box', spec, args: ['no-such-cmd'], fifoDir: fifoDir() }), (e: unknown) => {
     assert.ok(BerthError.is(e));
     assert.equal(e.code, 'NOT_FOUND');
     assert.match(e.message, /no-such-cmd: command not found/);
@@ -82,7 +85,7 @@ test('startExec() names a missing command', async () => {
 
 test('startExec() output ends even when the process exits before its FIFOs are read', async () => {
   for (let i = 0; i < 8; i++) {
-    const p = await startExec(ctrd.client, { containerId: 'box', args: ['true'], fifoDir: fifoDir() });
+    const p = await startExec(ctrd.client, { containerId: 'box', spec, args: ['true'], fifoDir: fifoDir() });
     p.output.resume();
     assert.equal(await p.exited, 0);
     await p.release();

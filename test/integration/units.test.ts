@@ -30,11 +30,11 @@ test('the systemd units pass systemd-analyze verify (with berthd at its install 
 });
 
 test('berthd write-config renders the configs the units start containerd with', async () => {
-  await run(process.execPath, [BERTHD, 'write-config', 'host-containerd', '--root', root]);
-  const host = parse(await readFile(path.join(root, 'etc/host-containerd/config.toml'), 'utf8')) as Record<string, any>;
+  await run(BERTHD, ['write-config', 'host-containerd', '--root', root]);
+  const host = parse(await readFile(path.join(root, 'etc/host-containerd/config.toml'), 'utf8')) as { disabled_plugins: string[]; grpc: { address: string } };
   assert.ok(host.disabled_plugins.includes('io.containerd.grpc.v1.cri'));
   assert.equal(host.grpc.address, path.join(root, 'run/host-containerd/containerd.sock'));
-  const { stdout } = await run(process.execPath, [BERTHD, 'write-config', 'containerd', '--root', root, '--stdout']);
-  assert.equal((parse(stdout) as Record<string, any>).grpc.address, path.join(root, 'run/containerd/containerd.sock'));
-  await assert.rejects(run(process.execPath, [BERTHD, 'write-config', 'nonsense']), /expected host-containerd or containerd/);
+  const { stdout } = await run(BERTHD, ['write-config', 'containerd', '--root', root, '--stdout']);
+  assert.equal((parse(stdout) as { grpc: { address: string } }).grpc.address, path.join(root, 'run/containerd/containerd.sock'));
+  await assert.rejects(run(BERTHD, ['write-config', 'nonsense']), /expected host-containerd or containerd/);
 });

@@ -57,7 +57,7 @@ export async function startTarget(options: TargetOptions): Promise<NamespaceTarg
     pid = await waitForSleep(unshare);
   } catch (err) {
     await stop();
-    throw new Error(`Cannot start a namespace target: ${(err as Error).message}; unshare said: ${stderr.trim()}`);
+    throw new Error(`Cannot start a namespace target: ${(err as Error).message}; unshare said: ${stderr.trim()}`, { cause: err });
   }
   return { pid, hostname: options.hostname, stop };
 }

@@ -11,7 +11,7 @@ import { usePullFixture } from './pull-fixture.js';
 const f = usePullFixture({ withRegistry: true });
 
 function berthd(...args: string[]) {
-  const res = spawnSync(process.execPath, [BERTHD, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const res = spawnSync(BERTHD, [...args], { encoding: 'utf8', timeout: 60_000 });
   return { status: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 

@@ -44,5 +44,5 @@ export function usePullFixture(options: { withRegistry: boolean }): PullFixture 
 export function registryRef(text: string): RegistryImageReference {
   const ref = parseImageReference(text);
   assert.equal(ref.kind, 'registry');
-  return ref as RegistryImageReference;
+  return ref;
 }

@@ -49,7 +49,7 @@ export class TokenServer {
   static async start(options: TokenServerOptions): Promise<TokenServer> {
     const server = http.createServer();
     const ts = new TokenServer(server, options);
-    server.on('request', (req, res) => ts.#handle(req, res));
+    server.on('request', (req, res) => void ts.#handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return ts;
   }

@@ -28,7 +28,7 @@ export function makeContext(io: ApiclientIo): CommandContext {
   let exitCode = 0;
   return {
     io,
-    client: (cmd) => new ApiClient({ socketPath: (cmd.optsWithGlobals() as { socketPath?: string }).socketPath ?? io.defaultSocketPath }),
+    client: (cmd) => new ApiClient({ socketPath: cmd.optsWithGlobals<{ socketPath?: string }>().socketPath ?? io.defaultSocketPath }),
     printJson: (value) => io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
     setExitCode: (code) => {
       exitCode = code;

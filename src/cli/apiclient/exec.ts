@@ -62,8 +62,11 @@ export function registerExec(program: Command, ctx: CommandContext): void {
           },
         });
         restore();
-        if (outcome.error) throw new BerthError(outcome.error.code as never, outcome.error.message, { details: { exitCode: outcome.exitCode } });
-        ctx.setExitCode(outcome.exitCode);
+        if (outcome.error) {
+          const details = outcome.exitCode === undefined ? {} : { details: { exitCode: outcome.exitCode } };
+          throw new BerthError(outcome.error.code as never, outcome.error.message, details);
+        }
+        ctx.setExitCode(outcome.exitCode ?? 0);
       } finally {
         restore();
         for (const [sig, h] of handlers) process.off(sig, h);

