@@ -23,6 +23,7 @@ import { RuntimeManager, type ContainerdMode } from './runtime-manager.js';
 import { statusRoutes } from './status-routes.js';
 import { auditRoutes } from './audit-routes.js';
 import { execUpgrade } from './exec-wiring.js';
+import { PeerCredentials } from './peer-credentials.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { BreakGlassTimer } from './break-glass-timer.js';
 import { SshAudit } from './ssh-audit.js';
@@ -60,6 +61,7 @@ export class Berthd {
   #keepAlive: NodeJS.Timeout | undefined;
   #client: ContainerdClient | undefined;
   #api: ApiServer | undefined;
+  #peers: PeerCredentials | undefined;
   #controller: HostContainerController | undefined;
   #unsubscribe: (() => void) | undefined;
   #breakGlass: BreakGlassTimer | undefined;
@@ -121,6 +123,8 @@ export class Berthd {
     this.#controller = controller;
 
     const audit = new AuditLog({ file: path.join(p.data, 'audit.log') });
+    const peers = new PeerCredentials(this.install.peercred);
+    this.#peers = peers;
     this.#api = createApiServer({
       datastore,
       socketPath: p.apiSocket,
@@ -130,7 +134,7 @@ export class Berthd {
         ...statusRoutes({ controller, runtime: this.runtime, logFileOf: (n) => hostRuntime.logFileOf(n, 'host') }),
         ...auditRoutes(audit),
       ],
-      upgrades: { '/exec': await execUpgrade({ client, runtime: hostRuntime, audit, fifoDir: p.fifoDir, peercred: this.install.peercred, logger: this.#log }) },
+      upgrades: { '/exec': await execUpgrade({ client, runtime: hostRuntime, audit, fifoDir: p.fifoDir, peers, logger: this.#log }) },
     });
     await this.#api.listen();
     this.#log.info({ api: p.apiSocket }, 'API listening');
@@ -206,6 +210,7 @@ export class Berthd {
     this.#unsubscribe?.();
     await this.#controller?.stop().catch((err) => this.#log.warn({ err: messageOf(err) }, 'reconciler stop failed'));
     await this.#api?.close().catch(() => undefined);
+    this.#peers?.close();
     this.#client?.close();
     this.runtime.detach();
     await removeBerthdState(this.paths.berthdState);

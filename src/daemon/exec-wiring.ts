@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { ContainerdClient } from '../containerd/index.js';
 import { BerthError } from '../errors/index.js';
@@ -6,8 +6,9 @@ import { createExecUpgrade, type UpgradeRequest } from '../exec/exec-server.js';
 import type { SessionLimits } from '../exec/session-limits.js';
 import type { Logger } from '../lib/logger.js';
 import { startExec } from '../runtime/exec-process.js';
+import { FifoPool } from '../runtime/fifo-pool.js';
 import type { HostContainerRuntime } from '../runtime/host-container-runtime.js';
-import { peerCredentials } from './peer-credentials.js';
+import type { PeerCredentials } from './peer-credentials.js';
 import { killSession, pidNamespaceOf } from './process-tree.js';
 
 /** `GET /exec`: exec sessions into running host containers, each recorded in the audit log. */
@@ -16,14 +17,17 @@ export async function execUpgrade(options: {
   runtime: HostContainerRuntime;
   audit: AuditLog;
   fifoDir: string;
-  peercred: string;
+  peers: PeerCredentials;
   logger: Logger;
   limits?: SessionLimits;
 }): Promise<(upgrade: UpgradeRequest) => void> {
+  // What an earlier berthd left (sessions cut short, its FIFO pool) goes; no shim uses it any more.
+  await rm(options.fifoDir, { recursive: true, force: true });
   await mkdir(options.fifoDir, { recursive: true, mode: 0o700 });
+  const fifos = new FifoPool(options.fifoDir);
   return createExecUpgrade({
     logger: options.logger,
-    peer: peerCredentials(options.peercred),
+    peer: (socket) => options.peers.of(socket),
     audit: (record) => options.audit.append(record),
     ...(options.limits ? { limits: options.limits } : {}),
     async start(init) {
@@ -40,7 +44,7 @@ export async function execUpgrade(options: {
         spec,
         args: init.command,
         ...(init.tty ? { tty: init.tty.size ?? { rows: 24, cols: 80 } } : {}),
-        fifoDir: options.fifoDir,
+        fifos,
       });
       // Every exec shares the container's pid namespace: the guard against a reused session id.
       const pidNamespace = pidNamespaceOf(actual.pid ?? proc.pid);

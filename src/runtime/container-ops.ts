@@ -1,6 +1,6 @@
 import type { ContainerdClient, Container } from '../containerd/index.js';
 import { jsonAny, protoAny, TYPE_URLS } from '../containerd/index.js';
-import { isNotFound } from '../errors/index.js';
+import { isAlreadyExists, isNotFound } from '../errors/index.js';
 import type { Spec } from '../oci/spec.js';
 import { stopTask } from './task-ops.js';
 
@@ -29,10 +29,12 @@ export async function createContainer(client: ContainerdClient, c: NewHostContai
   const lease = await client.leases.create({ expireAfterMs: 600_000 });
   const key = snapshotKeyOf(c.id);
   try {
-    await client.snapshots.remove(key).catch((err) => {
-      if (!isNotFound(err)) throw err; // a leftover from a crash halfway through
+    await client.snapshots.prepare(key, c.chainId, { lease: lease.id }).catch(async (err: unknown) => {
+      if (!isAlreadyExists(err)) throw err;
+      // A leftover from a crash halfway through a removal.
+      await client.snapshots.remove(key);
+      await client.snapshots.prepare(key, c.chainId, { lease: lease.id });
     });
-    await client.snapshots.prepare(key, c.chainId, { lease: lease.id });
     return await client.containers.create(
       {
         id: c.id,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { finished, PassThrough, type Readable, type Writable } from 'node:stream';
 import type { Socket } from 'node:net';
@@ -7,7 +7,8 @@ import type { ContainerdClient } from '../containerd/index.js';
 import { jsonAny, TYPE_URLS } from '../containerd/index.js';
 import { BerthError, isNotFound } from '../errors/index.js';
 import type { Spec } from '../oci/spec.js';
-import { makeFifos, openFifoReader, openFifoWriter } from './fifo.js';
+import { openFifoReader, openFifoWriter } from './fifo.js';
+import type { FifoSource } from './fifo-pool.js';
 
 export interface ExecRequest {
   containerId: string;
@@ -16,8 +17,8 @@ export interface ExecRequest {
   args: string[];
   /** Present for a terminal session (initial size in rows and columns). */
   tty?: { rows: number; cols: number };
-  /** Where this session's FIFOs are made (berth's exec dir, not visible to containers). */
-  fifoDir: string;
+  /** Where this session's FIFOs come from (berth's exec dir, not visible to containers). */
+  fifos: FifoSource;
 }
 
 export interface ExecProcess {
@@ -85,12 +86,10 @@ export async function startExec(client: ContainerdClient, req: ExecRequest): Pro
     ...(req.tty ? { consoleSize: { height: req.tty.rows, width: req.tty.cols } } : {}),
   };
 
-  const dir = path.join(req.fifoDir, execId);
+  const dir = await req.fifos.take(execId);
   const fifos: Fifos = { dir, stdin: path.join(dir, 'stdin'), stdout: path.join(dir, 'stdout'), stderr: req.tty ? '' : path.join(dir, 'stderr') };
-  await mkdir(dir, { recursive: true, mode: 0o700 });
   let output: Readable;
   try {
-    await makeFifos([fifos.stdin, fifos.stdout, fifos.stderr].filter(Boolean));
     // Open and merged before Exec: the output of a process that exits at once may end while Start
     // is awaited, and its end must not be missed.
     output = mergeOutput(await Promise.all([fifos.stdout, fifos.stderr].filter(Boolean).map(openFifoReader)));
@@ -163,7 +162,8 @@ export async function startExec(client: ContainerdClient, req: ExecRequest): Pro
       await Promise.race([drained, stalled(output, OUTPUT_QUIET_MS)]);
       stdin.destroy();
       output.destroy();
-      await rm(dir, { recursive: true, force: true });
+      // Not awaited: the session is over for its user; berthd clears the directory at start too.
+      rm(dir, { recursive: true, force: true }).catch(() => undefined);
     },
   };
 }

@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import path from 'node:path';
 import type { ContainerdClient, Container, Process } from '../containerd/index.js';
 import { decodeJsonAny, timestampToDate } from '../containerd/index.js';
-import { BerthError, isNotFound, messageOf } from '../errors/index.js';
+import { BerthError, isAlreadyExists, isNotFound, messageOf } from '../errors/index.js';
 import type { Logger } from '../lib/logger.js';
 import { backoffDelay } from '../lib/backoff.js';
 import { bootstrapClass, defaultClass, superpoweredClass, type ClassInputs, type HostFiles, type PrivilegedHost } from '../oci/classes.js';
@@ -12,7 +12,7 @@ import type { Settings } from '../model/index.js';
 import type { ExitInfo, RuntimePort } from '../reconciler/runtime-port.js';
 import type { ActualContainer, ContainerKind, DesiredContainer, TaskState } from '../reconciler/types.js';
 import { containerIdOf, LABELS } from './container-id.js';
-import { createContainer, removeContainer, snapshotKeyOf } from './container-ops.js';
+import { createContainer, removeContainer, snapshotKeyOf, type NewHostContainer } from './container-ops.js';
 import type { ImageSource } from './image-source.js';
 import { loggerUri, type LogLimits } from './log-uri.js';
 import { deleteTask, startTask, stopTask, taskState } from './task-ops.js';
@@ -162,9 +162,7 @@ export class HostContainerRuntime implements RuntimePort {
       cls,
       ...(o.selinux ? [] : [withoutSelinuxLabels]),
     );
-    // A leftover with the same id (a crash between remove steps) would block the create.
-    await removeContainer(o.client, id, { graceMs: 0 });
-    await createContainer(o.client, {
+    const container: NewHostContainer = {
       id,
       imageName: image.name,
       chainId: image.chainId,
@@ -178,7 +176,18 @@ export class HostContainerRuntime implements RuntimePort {
         [LABELS.source]: desired.source,
         [LABELS.superpowered]: String(desired.superpowered),
       },
-    });
+    };
+    try {
+      await createContainer(o.client, container);
+    } catch (err) {
+      if (!isAlreadyExists(err)) {
+        o.images.forget(desired.source);
+        throw err;
+      }
+      // A leftover with the same id (a crash between remove steps): removed, then made again.
+      await removeContainer(o.client, id, { graceMs: 0 });
+      await createContainer(o.client, container);
+    }
     this.#names.set(id, { name: desired.name, kind: desired.kind });
     return { imageDigest: image.manifestDigest };
   }

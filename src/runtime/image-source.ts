@@ -28,6 +28,8 @@ export class ImageSource {
   #puller: RegistryPuller | undefined;
   /** One import or pull per source at a time; concurrent callers share it. */
   #inFlight = new Map<string, Promise<ImageResult>>();
+  /** What each archive source resolved to last, by the file's fingerprint. */
+  #archives = new Map<string, { fingerprint: string; result: ImageResult }>();
 
   constructor(options: { client: ContainerdClient; platform: Platform; logger: Logger; puller?: RegistryPuller }) {
     this.#client = options.client;
@@ -55,12 +57,32 @@ export class ImageSource {
       throw new BerthError('NOT_FOUND', `Image archive ${ref.path} (source '${source}') does not exist`, { cause: err });
     });
     const fingerprint = `${info.size}:${Math.floor(info.mtimeMs)}:${info.ino}`;
+    // Resolved before from the same file, and its record still points at the same image: one
+    // Images.Get instead of reading the manifest, config and snapshots again (the snapshots stay
+    // with the record: its GC labels hold them).
+    const known = this.#archives.get(source);
+    if (known?.fingerprint === fingerprint && (await this.#recordTarget(source)) === known.result.target.digest) return known.result;
     // The same file (size, mtime, inode) was imported before: use what is stored.
-    const cached = await storedImage(this.#client, source, {
-      platform: this.#platform,
-      accept: (labels) => labels[ARCHIVE_LABEL] === fingerprint,
-    });
-    if (cached) return cached;
+    const result =
+      (await storedImage(this.#client, source, { platform: this.#platform, accept: (labels) => labels[ARCHIVE_LABEL] === fingerprint })) ??
+      (await this.#import(source, ref, fingerprint));
+    this.#archives.set(source, { fingerprint, result });
+    return result;
+  }
+
+  /** Drops what is known of `source` (a container could not be made from it). */
+  forget(source: string): void {
+    this.#archives.delete(source);
+  }
+
+  async #recordTarget(name: string): Promise<string | undefined> {
+    return this.#client.images.get(name).then(
+      (record) => record.target.digest,
+      () => undefined,
+    );
+  }
+
+  #import(source: string, ref: { path: string; ref?: string }, fingerprint: string): Promise<ImageResult> {
     this.#log.info({ source }, 'importing image archive');
     return importImage(this.#client, {
       path: ref.path,

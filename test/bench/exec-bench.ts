@@ -1,15 +1,13 @@
 /**
- * Exec benchmarks for `npm run bench`: `apiclient exec admin true` (the single-file apiclient users
- * run in host containers) against `ctr task exec` of the same container, and bytes per second
+ * Exec benchmarks for `npm run bench`: `apiclient exec admin true` (the berth executable, as users
+ * run it in host containers) against `ctr task exec` of the same container, and bytes per second
  * through `cat` both ways. Needs a running berthd with the admin container up. Loading this file
  * runs nothing.
  */
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { compare, type Result } from './harness.js';
-import { APICLIENT, REPO } from '../helpers/repo.js';
+import { APICLIENT } from '../helpers/repo.js';
 
 const exec = promisify(execFile);
 
@@ -26,11 +24,6 @@ export interface ExecBenchOptions {
 export interface ThroughputResult {
   berthMBps: number;
   ctrMBps: number;
-}
-
-function apiclientCommand(): [string, string[]] {
-  const sea = path.join(REPO, 'dist/apiclient');
-  return existsSync(sea) ? [sea, []] : [process.execPath, [APICLIENT]];
 }
 
 /** Runs a command with `bytes` of stdin, discarding stdout; resolves with the seconds it took. */
@@ -59,7 +52,6 @@ function pipeThrough(file: string, args: string[], bytes: number): Promise<numbe
 }
 
 export async function benchExec(o: ExecBenchOptions): Promise<{ comparisons: Result[]; throughput: ThroughputResult }> {
-  const [bin, pre] = apiclientCommand();
   let n = 0;
   const ctr = (...args: string[]) => ['-a', o.hostContainerdSocket, '-n', 'default', 'task', 'exec', '--exec-id', `bench-${process.pid}-${n++}`, ...args];
   const latency = await compare({
@@ -68,14 +60,14 @@ export async function benchExec(o: ExecBenchOptions): Promise<{ comparisons: Res
     runs: o.runs ?? 15,
     warmup: 2,
     berth: async () => {
-      await exec(bin, [...pre, '-s', o.apiSocket, 'exec', '-T', o.container, 'true']);
+      await exec(APICLIENT, ['-s', o.apiSocket, 'exec', '-T', o.container, 'true']);
     },
     ref: async () => {
       await exec('ctr', ctr(o.container, 'true'));
     },
   });
   const bytes = o.throughputBytes ?? 64 << 20;
-  const berthSeconds = await pipeThrough(bin, [...pre, '-s', o.apiSocket, 'exec', '-T', o.container, 'cat'], bytes);
+  const berthSeconds = await pipeThrough(APICLIENT, ['-s', o.apiSocket, 'exec', '-T', o.container, 'cat'], bytes);
   const ctrSeconds = await pipeThrough('ctr', ctr(o.container, 'cat'), bytes);
   const mb = bytes / (1 << 20);
   return { comparisons: [latency], throughput: { berthMBps: mb / berthSeconds, ctrMBps: mb / ctrSeconds } };

@@ -7,6 +7,7 @@ import { startTestContainerd, type TestContainerd } from '../helpers/containerd.
 import { testImageArchive } from '../helpers/test-image.js';
 import { hostRuntimeFor } from '../helpers/host-runtime.js';
 import { startExec, type ExecProcess } from '../../src/runtime/exec-process.js';
+import { FifoPool } from '../../src/runtime/fifo-pool.js';
 import { BerthError } from '../../src/errors/index.js';
 import type { Spec } from '../../src/oci/spec.js';
 
@@ -22,6 +23,8 @@ before(async () => {
   await rt.create({ name: 'box', kind: 'host', source: `oci-archive:${archive}`, superpowered: false, userData: undefined, hash: 'h' });
   await rt.start('box', 'host');
   spec = (await rt.execTarget('box', 'host'))!.spec;
+  await mkdir(ctrd.paths.fifoDir, { recursive: true });
+  fifos = new FifoPool(ctrd.paths.fifoDir);
 });
 after(async () => {
   api?.close();
@@ -38,18 +41,29 @@ async function collect(p: ExecProcess): Promise<{ out: string; code: number }> {
   return { out, code };
 }
 
-const fifoDir = () => `${ctrd.paths.fifoDir}`;
+let fifos: FifoPool;
+
+/** The exec directories left under the FIFO dir (the pool's own sets are not sessions'). */
+async function sessionDirs(): Promise<string[]> {
+  return (await readdir(ctrd.paths.fifoDir)).filter((n) => !n.startsWith('pool-'));
+}
+
+/** Session directories are removed after release() returns, in the background. */
+async function noSessionDirs(): Promise<void> {
+  for (let i = 0; i < 100 && (await sessionDirs()).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(await sessionDirs(), [], 'FIFOs removed');
+}
 
 test('startExec() runs a command and returns its output and exit code', async () => {
-  const p = await startExec(ctrd.client, { containerId: 'box', spec, args: ['sh', '-c', 'echo out; echo err >&2; exit 7'], fifoDir: fifoDir() });
+  const p = await startExec(ctrd.client, { containerId: 'box', spec, args: ['sh', '-c', 'echo out; echo err >&2; exit 7'], fifos });
   const { out, code } = await collect(p);
   assert.equal(code, 7);
   assert.equal(out.split('\n').filter(Boolean).sort().join(','), 'err,out');
-  assert.deepEqual(await readdir(fifoDir()), [], 'FIFOs removed');
+  await noSessionDirs();
 });
 
 test('startExec() feeds stdin and delivers EOF', async () => {
-  const p = await startExec(ctrd.client, { containerId: 'box', spec, args: ['sh', '-c', 'cat; echo done'], fifoDir: fifoDir() });
+  const p = await startExec(ctrd.client, { containerId: 'box', spec, args: ['sh', '-c', 'cat; echo done'], fifos });
   p.stdin.write('ping\n');
   await p.closeStdin();
   const { out, code } = await collect(p);
@@ -58,7 +72,7 @@ test('startExec() feeds stdin and delivers EOF', async () => {
 });
 
 test('startExec() with a terminal: initial size, resize, a tty', async () => {
-  const p = await startExec(ctrd.client, { containerId: 'box', spec, args: ['sh'], tty: { rows: 40, cols: 100 }, fifoDir: fifoDir() });
+  const p = await startExec(ctrd.client, { containerId: 'box', spec, args: ['sh'], tty: { rows: 40, cols: 100 }, fifos });
   let out = '';
   p.output.on('data', (d) => (out += d.toString()));
   p.stdin.write('stty size; tty\n');
@@ -74,18 +88,18 @@ test('startExec() with a terminal: initial size, resize, a tty', async () => {
 });
 
 test('startExec() names a missing command', async () => {
-  await assert.rejects(startExec(ctrd.client, { containerId: 'box', spec, args: ['no-such-cmd'], fifoDir: fifoDir() }), (e: unknown) => {
+  await assert.rejects(startExec(ctrd.client, { containerId: 'box', spec, args: ['no-such-cmd'], fifos }), (e: unknown) => {
     assert.ok(BerthError.is(e));
     assert.equal(e.code, 'NOT_FOUND');
     assert.match(e.message, /no-such-cmd: command not found/);
     return true;
   });
-  assert.deepEqual(await readdir(fifoDir()), []);
+  await noSessionDirs();
 });
 
 test('startExec() output ends even when the process exits before its FIFOs are read', async () => {
   for (let i = 0; i < 8; i++) {
-    const p = await startExec(ctrd.client, { containerId: 'box', spec, args: ['true'], fifoDir: fifoDir() });
+    const p = await startExec(ctrd.client, { containerId: 'box', spec, args: ['true'], fifos });
     p.output.resume();
     assert.equal(await p.exited, 0);
     await p.release();

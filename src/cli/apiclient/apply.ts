@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { BerthError } from '../../errors/index.js';
-import { flattenSettings, parseSettingsDocument, type JsonObject } from '../../model/index.js';
+import type { JsonObject } from '../../model/index.js';
 import { commitInTransaction } from './commit-transaction.js';
 import type { CommandContext } from './context.js';
 import { randomTransactionName } from './transaction-name.js';
@@ -36,6 +36,8 @@ export function registerApply(program: Command, ctx: CommandContext): void {
     .action(async (inputs: string[], _opts: unknown, cmd: Command) => {
       const sources = inputs.length === 0 ? ['-'] : inputs;
       if (sources.filter((s) => s === '-').length > 1) throw new BerthError('INVALID_ARGUMENT', "stdin ('-') can be given only once");
+      // Loaded only for apply: the settings model brings the TOML parser and the schema with it.
+      const { flattenSettings, parseSettingsDocument } = await import('../../model/index.js');
       const documents: JsonObject[] = [];
       for (const source of sources) {
         const { name, text } = await readInput(source, ctx.io.stdin);

@@ -1,7 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { Readable, Writable } from 'node:stream';
 import { BerthError } from '../../errors/index.js';
-import { runExec } from '../../apiclient/exec-client.js';
 import type { CommandContext } from './context.js';
 
 interface TerminalIn extends Readable {
@@ -50,6 +49,8 @@ export function registerExec(program: Command, ctx: CommandContext): void {
         return [sig, h] as const;
       });
       try {
+        // Loaded only for exec: the WebSocket client brings https, tls and zlib with it.
+        const { runExec } = await import('../../apiclient/exec-client.js');
         const outcome = await runExec({
           socketPath,
           target: name,
