@@ -6,8 +6,9 @@ import { rootsMadeUnder } from './helpers/temp-root.js';
 /**
  * scripts/test.sh runs this after the tests, pass or fail, with the run's directory of test roots:
  * whatever is still there — processes under any root or started with this run's environment,
- * mounts, cgroups of any root made in the run — is printed, then killed and removed with the
- * directory. Exits 1 when something was left, 0 otherwise.
+ * mounts, cgroups of any root made in the run, network interfaces and CNI results that name a
+ * root — is printed, then killed and removed with the directory. Exits 1 when something was left,
+ * 0 otherwise.
  */
 async function main(parent: string): Promise<number> {
   const entries = await readdir(parent, { withFileTypes: true }).catch(() => []);

@@ -16,6 +16,14 @@ export function currentCapabilities(): string[] {
   return capabilitiesFromMask(m?.[1] ?? '0');
 }
 
+/**
+ * Whether berthd, and so the containerd it starts, may lower a process's OOM score adjustment below
+ * its own: that takes CAP_SYS_RESOURCE, which a host has and some sandboxes and containers do not.
+ */
+export function canLowerOomScores(): boolean {
+  return currentCapabilities().includes('CAP_SYS_RESOURCE');
+}
+
 /** Directories under /dev that hold no device nodes of the host (containerd's HostDevices skips them). */
 const SKIP = new Set(['pts', 'shm', 'fd', 'mqueue', '.lxc', '.lxd-mounts', '.udev']);
 

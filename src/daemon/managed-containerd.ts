@@ -6,6 +6,7 @@ import { BerthError } from '../errors/index.js';
 import { Backoff } from '../lib/backoff.js';
 import type { Logger } from '../lib/logger.js';
 import { containerdConfig, type ContainerdRole } from './containerd-config.js';
+import { canLowerOomScores } from './host-facts.js';
 import type { ContainerdPaths } from './paths.js';
 import { processArgv, processRunning, readPidfile } from './process-identity.js';
 
@@ -97,7 +98,7 @@ export class ManagedContainerd {
     await Promise.all([p.root, p.state, path.dirname(p.config), path.dirname(p.log), path.dirname(p.pidfile)].map((d) =>
       mkdir(d, { recursive: true, mode: 0o711 }),
     ));
-    await writeAtomic(p.config, containerdConfig(this.role, p));
+    await writeAtomic(p.config, containerdConfig(this.role, p, { restrictOomScoreAdj: !canLowerOomScores() }));
     const log = await open(p.log, 'a', 0o640);
     try {
       // detached: its own session and process group, so signals to berthd do not reach it and it

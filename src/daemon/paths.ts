@@ -3,7 +3,7 @@ import path from 'node:path';
 
 /**
  * Every path berth uses, derived from one root prefix so several instances (tests, benchmarks, a
- * demo) run side by side. With root "/" these are the production paths of DESIGN.md §1.
+ * demo) run side by side. With root "/" these are the production paths of docs/architecture.md §1.
  */
 export interface ContainerdPaths {
   /** gRPC socket. */
@@ -22,13 +22,29 @@ export interface ContainerdPaths {
   pidfile: string;
   /** cgroup parent of every container this daemon runs. */
   cgroupParent: string;
+  /** Where its CRI plugin finds pod networks; only the orchestrator's containerd serves CRI. */
+  cri?: CriPaths;
 }
+
+/** The CNI paths of the orchestrator's containerd's CRI plugin. */
+export interface CriPaths {
+  /** CNI network configs the orchestrator writes (the first by name is used): `<root>/etc/cni/net.d`. */
+  cniConfDir: string;
+  /**
+   * CNI plugin binaries: Debian's containernetworking-plugins. Not under the root prefix: like the
+   * containerd and runc binaries, they belong to the distribution.
+   */
+  cniBinDir: string;
+}
+
+/** Where Debian's containernetworking-plugins installs the CNI plugins (upstream uses /opt/cni/bin). */
+const DEBIAN_CNI_BIN_DIR = '/usr/lib/cni';
 
 export interface BerthPaths {
   /** The prefix every other path starts with ("/" in production). */
   root: string;
   hostContainerd: ContainerdPaths;
-  orchestratorContainerd: ContainerdPaths;
+  orchestratorContainerd: ContainerdPaths & { cri: CriPaths };
   /** berth's runtime dir: API socket and pidfile (bind-mounted read-only into host containers). */
   run: string;
   apiSocket: string;
@@ -38,9 +54,17 @@ export interface BerthPaths {
   berthdPidfile: string;
   /** FIFOs for exec sessions. */
   fifoDir: string;
+  /** Bootstrap containers that ran this boot, one marker file each (under /run: gone at reboot). */
+  bootstrapRan: string;
+  /** Where a NoCloud seed is mounted while its user data is read. */
+  nocloudMount: string;
   /** berth's persistent data: datastore, host-container storage, audit log. */
   data: string;
   datastore: string;
+  /** berth's audit trail (exec sessions, SSH logins, break-glass expiries). */
+  auditLog: string;
+  /** Marks that boot user data was applied (first boot only). */
+  userDataMarker: string;
   /** Persistent storage of each host container: `<hostContainers>/<name>`. */
   hostContainers: string;
   /** Persistent storage of each bootstrap container. */
@@ -82,15 +106,25 @@ export function berthPaths(root = '/'): BerthPaths {
   return {
     root: abs,
     hostContainerd: containerdPaths(abs, 'host-containerd', `/berth${tag}/host`),
-    orchestratorContainerd: containerdPaths(abs, 'containerd', `/berth${tag}/orchestrator`),
+    orchestratorContainerd: {
+      ...containerdPaths(abs, 'containerd', `/berth${tag}/orchestrator`),
+      // Not /etc/containerd/config.toml: that is the containerd package's conffile, which berth's
+      // config must neither replace nor be replaced by (the unit's drop-in points containerd here).
+      config: path.join(abs, 'etc/berth/containerd/config.toml'),
+      cri: { cniConfDir: path.join(abs, 'etc/cni/net.d'), cniBinDir: DEBIAN_CNI_BIN_DIR },
+    },
     run,
     apiSocket: path.join(run, 'api.sock'),
     berthdState: path.join(run, 'berthd.json'),
     berthdPidfile: path.join(run, 'berthd.pid'),
     // Not under run/berth: that directory is bind-mounted into host containers for the API socket.
     fifoDir: path.join(abs, 'run/berth-exec'),
+    bootstrapRan: path.join(abs, 'run/berth-boot/bootstrap-ran'),
+    nocloudMount: path.join(abs, 'run/berth-boot/nocloud'),
     data,
     datastore: path.join(data, 'datastore'),
+    auditLog: path.join(data, 'audit.log'),
+    userDataMarker: path.join(data, 'launch-user-data.applied'),
     hostContainers: path.join(data, 'host-containers'),
     bootstrapContainers: path.join(data, 'bootstrap-containers'),
     logs,

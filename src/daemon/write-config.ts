@@ -1,6 +1,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { containerdConfig, type ContainerdRole } from './containerd-config.js';
+import { canLowerOomScores } from './host-facts.js';
 import { berthPaths } from './paths.js';
 
 /**
@@ -10,7 +11,7 @@ import { berthPaths } from './paths.js';
 export async function writeContainerdConfig(options: { root: string; role: ContainerdRole; toStdout: boolean }): Promise<string | undefined> {
   const paths = berthPaths(options.root);
   const p = options.role === 'host' ? paths.hostContainerd : paths.orchestratorContainerd;
-  const text = containerdConfig(options.role, p);
+  const text = containerdConfig(options.role, p, { restrictOomScoreAdj: !canLowerOomScores() });
   if (options.toStdout) {
     process.stdout.write(text);
     return undefined;

@@ -7,6 +7,8 @@ import { berthCgroupDirs, removeBerthCgroups } from '../../src/daemon/cgroup-dir
 import { berthPaths } from '../../src/daemon/paths.js';
 import { processArgv, procStat, processRunning } from '../../src/daemon/process-identity.js';
 import { isAtOrBelow, parseMountinfo } from '../../src/lib/mountinfo.js';
+import { removeNetworkLeftovers } from './network-leftovers.js';
+import { mentionsPath } from './path-mention.js';
 import { removeStaleSockets, socketFilesHeldBy } from './unix-sockets.js';
 
 const exec = promisify(execFile);
@@ -29,6 +31,8 @@ export interface ReapReport {
   cgroups: string[];
   /** Stale Unix socket files of killed processes, outside the target (containerd's shim sockets). */
   sockets: string[];
+  /** Host network state that names the target: interfaces (by alias) and CNI's cached results. */
+  network: string[];
   /** What could not be cleaned up. */
   failures: string[];
 }
@@ -45,7 +49,10 @@ export interface ReapTarget {
   environ?: string;
 }
 
-/** Kills everything a test root left running, unmounts it, removes its cgroups and the root. */
+/**
+ * Kills everything a test root left running, unmounts it, removes its cgroups, the network state
+ * that names it (a pod network's bridge, CNI's cached results) and the root.
+ */
 export function reapRoot(root: string): Promise<ReapReport> {
   return reap({ under: root });
 }
@@ -53,14 +60,19 @@ export function reapRoot(root: string): Promise<ReapReport> {
 /**
  * Processes inside containers do not name the root anywhere (`sleep 3600` in a container has cwd "/"
  * in its own mount namespace), so the root's cgroups are searched as well as every process's paths.
+ * Host network state holds no path either: it is found by what it names (removeNetworkLeftovers).
  */
 export async function reap(target: ReapTarget): Promise<ReapReport> {
   const under = checkedDir(target.under);
   const cgroupRoots = (target.cgroupsOf ?? [under]).map(checkedDir);
-  const report: ReapReport = { processes: [], mounts: [], cgroups: [], sockets: [], failures: [] };
+  const report: ReapReport = { processes: [], mounts: [], cgroups: [], sockets: [], network: [], failures: [] };
   await killProcesses({ ...target, under, cgroupsOf: cgroupRoots }, report);
   const { unmounted, left } = await unmountBelow(under);
   report.mounts.push(...unmounted);
+  // After the unmounts: a pod's network namespace, and the veth in it, is gone once nothing pins it.
+  const network = await removeNetworkLeftovers(under);
+  report.network.push(...network.removed);
+  report.failures.push(...network.failures);
   for (const root of cgroupRoots) {
     const { removed, kept } = await removeCgroupsWhenEmpty(root);
     report.cgroups.push(...removed);
@@ -104,8 +116,8 @@ export async function killDescendants(pid: number): Promise<ReapedProcess[]> {
 
 /** Whether the report shows anything that was still there. */
 export function leftBehind(report: ReapReport): boolean {
-  const { processes, mounts, cgroups, sockets, failures } = report;
-  return processes.length + mounts.length + cgroups.length + sockets.length + failures.length > 0;
+  const { processes, mounts, cgroups, sockets, network, failures } = report;
+  return processes.length + mounts.length + cgroups.length + sockets.length + network.length + failures.length > 0;
 }
 
 /** One line per thing found, for a person to read. */
@@ -115,6 +127,7 @@ export function describeReport(report: ReapReport): string[] {
     ...report.mounts.map((m) => `mount ${m}`),
     ...report.cgroups.map((c) => `cgroup ${c}`),
     ...report.sockets.map((s) => `socket ${s}`),
+    ...report.network,
     ...report.failures.map((f) => `NOT CLEANED UP: ${f}`),
   ];
 }
@@ -140,7 +153,7 @@ async function findProcesses(target: ReapTarget & { cgroupsOf: string[] }): Prom
     if (argv === undefined) continue; // gone meanwhile
     const why =
       members.get(pid) ??
-      (argv.some((a) => mentions(a, target.under)) ? `argv names ${target.under}` : undefined) ??
+      (argv.some((a) => mentionsPath(a, target.under)) ? `argv names ${target.under}` : undefined) ??
       (await pathsBelow(pid, target.under)) ??
       (target.environ && (await carries(pid, target.environ)) ? `environment has ${target.environ}` : undefined);
     if (why) found.push({ pid, command: commandLine(argv), why });
@@ -182,15 +195,6 @@ function descendantsOf(ancestor: number, stats: Map<number, { ppid: number }>): 
     }
   }
   return out;
-}
-
-/** Whether ARG names DIR or a path below it (also inside `--root=DIR`, `unix://DIR/…`). */
-function mentions(arg: string, dir: string): boolean {
-  for (let i = arg.indexOf(dir); i >= 0; i = arg.indexOf(dir, i + 1)) {
-    const next = arg[i + dir.length];
-    if (next === undefined || !/[\w.-]/.test(next)) return true;
-  }
-  return false;
 }
 
 async function pathsBelow(pid: number, dir: string): Promise<string | undefined> {
