@@ -1,17 +1,15 @@
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BerthError, messageOf } from '../errors/index.js';
+import { BerthError } from '../errors/index.js';
 import type { Logger } from '../lib/logger.js';
 import { ContainerdClient } from '../containerd/index.js';
-import { Datastore, applyLaunchUserData } from '../datastore/index.js';
-import { createApiServer, type ApiServer } from '../api/index.js';
+import { Datastore } from '../datastore/index.js';
+import { createApiServer } from '../api/index.js';
 import { defaultSettings, type Settings } from '../model/index.js';
 import { HostContainerController } from '../reconciler/controller.js';
 import { essentialFailures, runBootstrapContainers } from '../reconciler/bootstrap.js';
 import type { HostContainerRuntime } from '../runtime/host-container-runtime.js';
 import { pullImage, TokenCache } from '../images/registry/index.js';
-import { removeContainer } from '../runtime/container-ops.js';
-import { LABELS } from '../runtime/container-id.js';
 import { readBerthdState, readLiveBerthdState, removeBerthdState, writeBerthdState } from './berthd-state.js';
 import { selinuxEnabled } from './host-facts.js';
 import { createHostRuntime } from './host-runtime.js';
@@ -22,7 +20,11 @@ import { processRunning } from './process-identity.js';
 import { RuntimeManager, type ContainerdMode } from './runtime-manager.js';
 import { statusRoutes } from './status-routes.js';
 import { auditRoutes } from './audit-routes.js';
-import { execUpgrade } from './exec-wiring.js';
+import { execComponent } from './exec-wiring.js';
+import { applyBootUserData } from './boot-user-data.js';
+import type { BootReport } from './boot-report.js';
+import { startComponents, stopComponents, type Component } from './component.js';
+import type { UserDataSources } from './user-data-sources.js';
 import { PeerCredentials } from './peer-credentials.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { BreakGlassTimer } from './break-glass-timer.js';
@@ -36,37 +38,35 @@ export interface BerthdOptions {
   root: string;
   containerd: ContainerdMode;
   logger: Logger;
-  /** Boot user data (TOML with a [settings] table), applied on first start only. */
-  userData?: string;
+  /** Where boot user data comes from (applied on first start only). Default: none. */
+  userData?: UserDataSources;
   /** Group owning the API socket (name or gid). Default: root's group. */
   apiGroup?: string | number;
-  /** Where the control and admin image archives are. Default: the repository's build/images. */
+  /** Where the control and admin image archives are. Default: the installed ones (install-paths.ts). */
   imagesDir?: string;
   /** SIGTERM → SIGKILL grace when stopping a host container. Default 20 s. */
   stopGraceMs?: number;
   /** Longest a bootstrap container may run. Default 10 min. */
   bootstrapTimeoutMs?: number;
+  /** Called once the API answers and the reconciler runs (systemd's readiness). */
+  onReady?: () => void;
 }
 
 /**
- * The running supervisor and berth's only composition root: paths, the containerd runtime manager,
- * datastore, API, bootstrap containers and the host-container reconciler.
+ * The running supervisor and berth's only composition root: it builds the subsystems from the paths
+ * and the install layout, and starts them as components in order (./component.ts) — runtime
+ * manager, exec, API, break-glass expiry, bootstrap containers, reconciler, SSH audit — stopping
+ * them in reverse when it exits.
  */
 export class Berthd {
   readonly paths: BerthPaths;
   readonly runtime: RuntimeManager;
   readonly install: InstallPaths;
+  readonly boot: BootReport = {};
   #log: Logger;
   #options: BerthdOptions;
   #keepAlive: NodeJS.Timeout | undefined;
-  #client: ContainerdClient | undefined;
-  #api: ApiServer | undefined;
-  #peers: PeerCredentials | undefined;
-  #controller: HostContainerController | undefined;
-  #unsubscribe: (() => void) | undefined;
-  #breakGlass: BreakGlassTimer | undefined;
-  #sshAudit: SshAudit | undefined;
-  #sshAuditTimer: NodeJS.Timeout | undefined;
+  #started: Component[] = [];
 
   constructor(options: BerthdOptions) {
     this.#options = options;
@@ -82,16 +82,7 @@ export class Berthd {
     if (live && live.pid !== process.pid) {
       throw new BerthError('ALREADY_EXISTS', `berthd is already running for root ${p.root} (pid ${live.pid})`);
     }
-    for (const [dir, mode] of [
-      [p.run, 0o755],
-      [p.data, 0o700],
-      [p.hostContainers, 0o700],
-      [p.bootstrapContainers, 0o700],
-      [p.logs, 0o750],
-      [p.containerLogs, 0o750],
-    ] as const) {
-      await mkdir(dir, { recursive: true, mode });
-    }
+    await makeDirectories(p);
     await writeBerthdState(p.berthdState, { pid: process.pid, mode: this.#options.containerd, root: p.root, startedAt: new Date().toISOString() });
     await writeFile(p.berthdPidfile, `${process.pid}\n`, { mode: 0o644 });
     this.#keepAlive = setInterval(() => undefined, 1 << 30);
@@ -105,58 +96,64 @@ export class Berthd {
       }),
       logger: this.#log,
     });
-    if (this.#options.userData) {
-      const res = await applyLaunchUserData({ datastore, file: this.#options.userData, markerDir: p.data });
-      this.#log.info({ file: this.#options.userData, applied: res.applied, changed: res.changedKeys }, 'boot user data');
-    }
+    this.boot.userData = await applyBootUserData({ datastore, sources: this.#options.userData ?? {}, paths: p, logger: this.#log });
+    this.#started = await startComponents(this.#components(datastore), this.#log);
+    this.#options.onReady?.();
+    this.#log.info('berthd ready');
+  }
 
-    await this.runtime.start();
+  /** The subsystems, in the order they start. */
+  #components(datastore: Datastore): Component[] {
+    const p = this.paths;
+    const log = this.#log;
     const client = ContainerdClient.connect({ socket: p.hostContainerd.socket, namespace: 'default' });
-    this.#client = client;
     const hostRuntime = this.#hostRuntime(client, () => datastore.live()['container-registry'] ?? {});
     const controller = new HostContainerController({
       runtime: hostRuntime,
       settings: () => datastore.live(),
-      logger: this.#log,
+      logger: log,
       ...(this.#options.stopGraceMs !== undefined ? { stopGraceMs: this.#options.stopGraceMs } : {}),
     });
-    this.#controller = controller;
-
-    const audit = new AuditLog({ file: path.join(p.data, 'audit.log') });
-    const peers = new PeerCredentials(this.install.peercred);
-    this.#peers = peers;
-    this.#api = createApiServer({
+    const audit = new AuditLog({ file: p.auditLog });
+    const exec = execComponent({ client, runtime: hostRuntime, audit, fifoDir: p.fifoDir, peers: new PeerCredentials(this.install.peercred), logger: log });
+    const api = createApiServer({
       datastore,
       socketPath: p.apiSocket,
       ...(this.#options.apiGroup !== undefined ? { socketGroup: this.#options.apiGroup } : {}),
-      logger: this.#log.child({ component: 'api' }),
+      logger: log.child({ component: 'api' }),
       routes: [
-        ...statusRoutes({ controller, runtime: this.runtime, logFileOf: (n) => hostRuntime.logFileOf(n, 'host') }),
+        ...statusRoutes({ controller, runtime: this.runtime, boot: () => this.boot, logFileOf: (n) => hostRuntime.logFileOf(n, 'host') }),
         ...auditRoutes(audit),
       ],
-      upgrades: { '/exec': await execUpgrade({ client, runtime: hostRuntime, audit, fifoDir: p.fifoDir, peers, logger: this.#log }) },
+      upgrades: { '/exec': (upgrade) => exec.handle(upgrade) },
     });
-    await this.#api.listen();
-    this.#log.info({ api: p.apiSocket }, 'API listening');
-
-    // Expiries that passed while berthd was down are committed before anything starts.
-    const breakGlass = new BreakGlassTimer({ datastore, audit, logger: this.#log });
-    this.#breakGlass = breakGlass;
-    await breakGlass.check();
-
-    await this.#bootstrap(hostRuntime, datastore);
-    this.#unsubscribe = datastore.subscribe((keys) => {
-      controller.settingsChanged(keys);
-      if (keys.some((k) => /^(settings\.)?host-containers\.[^.]+\.(enabled|enabled-until)$/.test(k))) void breakGlass.check();
-    });
-    await controller.start();
-    const sshAudit = new SshAudit({ audit, logger: this.#log, logFileOf: (n) => hostRuntime.logFileOf(n, 'host') });
-    this.#sshAudit = sshAudit;
-    const watchLogs = () => sshAudit.watch(controller.status().filter((s) => s.state !== 'disabled').map((s) => s.name));
-    watchLogs();
-    this.#sshAuditTimer = setInterval(watchLogs, 2000);
-    this.#sshAuditTimer.unref();
-    this.#log.info('berthd ready');
+    const breakGlass = new BreakGlassTimer({ datastore, audit, logger: log });
+    const sshAudit = new SshAudit({ audit, logger: log, logFileOf: (n) => hostRuntime.logFileOf(n, 'host') });
+    let unsubscribe = (): void => undefined;
+    return [
+      { name: 'containerd', start: () => this.runtime.start(), stop: async () => this.runtime.detach() },
+      { name: 'containerd client', start: async () => undefined, stop: async () => client.close() },
+      exec,
+      { name: 'api', start: () => api.listen(), stop: () => api.close() },
+      // Expiries that passed while berthd was down are committed before anything starts.
+      { name: 'break-glass expiry', start: () => breakGlass.check(), stop: async () => breakGlass.stop() },
+      { name: 'bootstrap containers', start: () => this.#bootstrap(hostRuntime, datastore), stop: async () => undefined },
+      {
+        name: 'reconciler',
+        start: async () => {
+          unsubscribe = datastore.subscribe((keys) => {
+            controller.settingsChanged(keys);
+            if (keys.some((k) => /^(settings\.)?host-containers\.[^.]+\.(enabled|enabled-until)$/.test(k))) void breakGlass.check();
+          });
+          await controller.start();
+        },
+        stop: async () => {
+          unsubscribe();
+          await controller.stop();
+        },
+      },
+      sshAuditComponent(sshAudit, () => controller.status().filter((s) => s.state !== 'disabled').map((s) => s.name)),
+    ];
   }
 
   #hostRuntime(client: ContainerdClient, registry: () => NonNullable<Settings['container-registry']>): HostContainerRuntime {
@@ -177,7 +174,7 @@ export class Berthd {
 
   /** Runs bootstrap containers once per boot; an essential failure fails the start. */
   async #bootstrap(rt: HostContainerRuntime, datastore: Datastore): Promise<void> {
-    const ranDir = path.join(this.paths.run, 'bootstrap-ran');
+    const ranDir = this.paths.bootstrapRan;
     await mkdir(ranDir, { recursive: true });
     const outcomes = await runBootstrapContainers({
       runtime: rt,
@@ -204,19 +201,42 @@ export class Berthd {
    */
   async exit(): Promise<void> {
     clearInterval(this.#keepAlive);
-    this.#breakGlass?.stop();
-    clearInterval(this.#sshAuditTimer);
-    this.#sshAudit?.stop();
-    this.#unsubscribe?.();
-    await this.#controller?.stop().catch((err) => this.#log.warn({ err: messageOf(err) }, 'reconciler stop failed'));
-    await this.#api?.close().catch(() => undefined);
-    this.#peers?.close();
-    this.#client?.close();
-    this.runtime.detach();
+    await stopComponents(this.#started, this.#log);
+    this.#started = [];
     await removeBerthdState(this.paths.berthdState);
     await rm(this.paths.berthdPidfile, { force: true });
     this.#log.info('berthd exiting; daemons and containers keep running');
   }
+}
+
+async function makeDirectories(p: BerthPaths): Promise<void> {
+  for (const [dir, mode] of [
+    [p.run, 0o755],
+    [p.data, 0o700],
+    [p.hostContainers, 0o700],
+    [p.bootstrapContainers, 0o700],
+    [p.logs, 0o750],
+    [p.containerLogs, 0o750],
+  ] as const) {
+    await mkdir(dir, { recursive: true, mode });
+  }
+}
+
+/** Follows the logs of the containers that are enabled, for their SSH logins. */
+function sshAuditComponent(sshAudit: SshAudit, enabled: () => string[]): Component {
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    name: 'ssh audit',
+    async start() {
+      sshAudit.watch(enabled());
+      timer = setInterval(() => sshAudit.watch(enabled()), 2000);
+      timer.unref();
+    },
+    async stop() {
+      clearInterval(timer);
+      sshAudit.stop();
+    },
+  };
 }
 
 /**
@@ -239,10 +259,15 @@ export async function stopBerthd(options: { root: string; logger: Logger; graceM
   }
   const client = ContainerdClient.connect({ socket: paths.hostContainerd.socket, namespace: 'default' });
   try {
-    const containers = await client.containers.list([], { timeoutMs: 3000, waitForReady: false }).catch(() => []);
-    const ours = containers.filter((c) => c.labels[LABELS.managed]);
-    await Promise.all(ours.map((c) => removeContainer(client, c.id, { graceMs })));
-    if (ours.length > 0) options.logger.info({ containers: ours.map((c) => c.id) }, 'host containers stopped');
+    const rt = createHostRuntime({ client, paths, install: installPaths(), registry: () => ({}), logger: options.logger });
+    const ours = await rt.list().catch(() => []);
+    await Promise.all(
+      ours.map(async (c) => {
+        await rt.stop(c.name, c.kind, { graceMs });
+        await rt.remove(c.name, c.kind);
+      }),
+    );
+    if (ours.length > 0) options.logger.info({ containers: ours.map((c) => c.name) }, 'host containers stopped');
   } finally {
     client.close();
   }

@@ -8,11 +8,11 @@ import type { Logger } from '../lib/logger.js';
 import { startExec } from '../runtime/exec-process.js';
 import { FifoPool } from '../runtime/fifo-pool.js';
 import type { HostContainerRuntime } from '../runtime/host-container-runtime.js';
+import type { Component } from './component.js';
 import type { PeerCredentials } from './peer-credentials.js';
 import { killSession, pidNamespaceOf } from './process-tree.js';
 
-/** `GET /exec`: exec sessions into running host containers, each recorded in the audit log. */
-export async function execUpgrade(options: {
+export interface ExecOptions {
   client: ContainerdClient;
   runtime: HostContainerRuntime;
   audit: AuditLog;
@@ -20,11 +20,36 @@ export async function execUpgrade(options: {
   peers: PeerCredentials;
   logger: Logger;
   limits?: SessionLimits;
-}): Promise<(upgrade: UpgradeRequest) => void> {
-  // What an earlier berthd left (sessions cut short, its FIFO pool) goes; no shim uses it any more.
-  await rm(options.fifoDir, { recursive: true, force: true });
-  await mkdir(options.fifoDir, { recursive: true, mode: 0o700 });
+}
+
+/**
+ * berthd's exec subsystem: `GET /exec` sessions into running host containers, each recorded in the
+ * audit log. `handle` is the API server's upgrade handler for `/exec`; it works once started.
+ */
+export function execComponent(options: ExecOptions): Component & { handle(upgrade: UpgradeRequest): void } {
   const fifos = new FifoPool(options.fifoDir);
+  let handler: ((upgrade: UpgradeRequest) => void) | undefined;
+  return {
+    name: 'exec',
+    async start() {
+      // What an earlier berthd left (sessions cut short, its FIFO pool) goes; no shim uses it any more.
+      await rm(options.fifoDir, { recursive: true, force: true });
+      await mkdir(options.fifoDir, { recursive: true, mode: 0o700 });
+      handler = execUpgrade(options, fifos);
+    },
+    async stop() {
+      handler = undefined;
+      options.peers.close();
+      await fifos.drain();
+    },
+    handle(upgrade) {
+      if (handler) handler(upgrade);
+      else upgrade.socket.destroy();
+    },
+  };
+}
+
+function execUpgrade(options: ExecOptions, fifos: FifoPool): (upgrade: UpgradeRequest) => void {
   return createExecUpgrade({
     logger: options.logger,
     peer: (socket) => options.peers.of(socket),

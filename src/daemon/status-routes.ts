@@ -3,15 +3,18 @@ import type { Route } from '../api/index.js';
 import { followFile } from '../lib/follow-file.js';
 import type { HostContainerController } from '../reconciler/controller.js';
 import type { RuntimeManager } from './runtime-manager.js';
+import type { BootReport } from './boot-report.js';
 
 /**
- * berth's read-only additions to the API: host-container status, their logs, and the health of
- * both containerd instances. They read from the reconciler and the runtime manager; nothing here
+ * berth's read-only additions to the API: host-container status, their logs, what berthd found at
+ * boot, and the health of both containerd instances. They read from the reconciler and the runtime manager; nothing here
  * changes state.
  */
 export function statusRoutes(options: {
   controller: HostContainerController;
   runtime: RuntimeManager;
+  /** What berthd found at boot (user data). */
+  boot: () => BootReport;
   logFileOf: (name: string) => string;
 }): Route[] {
   const find = (name: string) => {
@@ -46,6 +49,12 @@ export function statusRoutes(options: {
         const file = options.logFileOf(name);
         return { status: 200, body: followFile(file, { follow: follow === 'true', rotated: [`${file}.1`] }) };
       },
+    },
+    {
+      method: 'GET',
+      path: '/boot',
+      query: [],
+      handler: async () => ({ status: 200, body: options.boot() }),
     },
     {
       method: 'GET',

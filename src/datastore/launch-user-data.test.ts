@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defaultSettings } from '../model/index.js';
 import { Datastore } from './datastore.js';
-import { applyLaunchUserData, LAUNCH_MARKER } from './launch-user-data.js';
+import { applyLaunchUserData } from './launch-user-data.js';
 
 const defaults = defaultSettings({ controlSource: 'oci-archive:/c.tar', adminSource: 'oci-archive:/a.tar' });
 
@@ -13,53 +13,52 @@ async function setup(t: { after(fn: () => Promise<void>): void }) {
   const root = await mkdtemp(path.join(tmpdir(), 'berth-launch-'));
   t.after(() => rm(root, { recursive: true, force: true }));
   const datastore = await Datastore.open({ dir: path.join(root, 'datastore'), defaults });
-  return { root, datastore, file: path.join(root, 'user-data.toml'), markerDir: root };
+  return { datastore, marker: path.join(root, 'data/launch-user-data.applied') };
 }
 
 const missing = async (file: string): Promise<boolean> => access(file).then(() => false, () => true);
+const doc = (text: string, name = "'/etc/berth/user-data.toml'") => ({ name, text });
 
-test('applyLaunchUserData() commits the [settings] table once, as berth-launch', async (t) => {
-  const { datastore, file, markerDir } = await setup(t);
-  await writeFile(file, '[settings.host-containers.admin]\nenabled = true\n');
+test('applyLaunchUserData() commits the [settings] tables once, as berth-launch, later documents winning', async (t) => {
+  const { datastore, marker } = await setup(t);
   const seen: string[][] = [];
   datastore.subscribe((keys) => seen.push(keys));
-  assert.deepEqual(await applyLaunchUserData({ datastore, file, markerDir }), { applied: true, changedKeys: ['settings.host-containers.admin.enabled'] });
+  const documents = [doc('[settings.host-containers.admin]\nenabled = true\nsuperpowered = false\n'), doc('[settings.host-containers.admin]\nsuperpowered = true\n', 'the NoCloud seed')];
+  assert.deepEqual(await applyLaunchUserData({ datastore, documents, marker }), { applied: true, changedKeys: ['settings.host-containers.admin.enabled'] });
   assert.deepEqual(seen, [['settings.host-containers.admin.enabled']]);
   assert.equal(datastore.live()['host-containers']?.admin?.enabled, true);
-  // A later start finds the marker and leaves settings alone, even if the file changed.
+  assert.equal(datastore.live()['host-containers']?.admin?.superpowered, true);
+  // A later start finds the marker and leaves settings alone, even if the documents changed.
   await datastore.patch('default', { 'host-containers': { admin: { enabled: false } } });
   await datastore.commit('default');
-  await writeFile(file, '[settings.host-containers.admin]\nenabled = true\n');
-  assert.deepEqual(await applyLaunchUserData({ datastore, file, markerDir }), { applied: false, changedKeys: [] });
+  assert.deepEqual(await applyLaunchUserData({ datastore, documents, marker }), { applied: false, changedKeys: [] });
   assert.equal(datastore.live()['host-containers']?.admin?.enabled, false);
 });
 
-test('applyLaunchUserData() names the TOML line or the setting, and commits nothing', async (t) => {
-  const { datastore, file, markerDir } = await setup(t);
+test('applyLaunchUserData() names the document and the TOML line or setting, and applies none of them', async (t) => {
+  const { datastore, marker } = await setup(t);
+  const good = doc('[settings.host-containers.admin]\nenabled = true\n', "'/etc/berth/user-data.toml'");
   const cases: Array<[string, RegExp]> = [
-    ['[settings.host-containers.admin]\nenabled = true\nsuperpowered = \n', /^Invalid TOML in '.*user-data\.toml' at line 3, column 16: /],
-    ['[settings.host-containers.admin]\nenabled = "yes"\n', /^Invalid user data in '.*user-data\.toml': Invalid setting 'host-containers\.admin\.enabled': expected a boolean, got "yes"$/],
+    ['[settings.host-containers.admin]\nenabled = true\nsuperpowered = \n', /^Invalid TOML in the NoCloud seed at line 3, column 16: /],
+    ['[settings.host-containers.admin]\nenabled = "yes"\n', /^Invalid user data in the NoCloud seed: Invalid setting 'host-containers\.admin\.enabled': expected a boolean, got "yes"$/],
     ['[settings.host-containers.admin]\nenabled = true\n[settings.motd]\nx = 1\n', /Unknown setting 'motd'/],
     ['[host-containers.admin]\nenabled = true\n', /unknown top-level key 'host-containers'/],
   ];
   for (const [text, want] of cases) {
-    await writeFile(file, text);
-    await assert.rejects(applyLaunchUserData({ datastore, file, markerDir }), (err: Error & { code?: string }) => {
+    await assert.rejects(applyLaunchUserData({ datastore, documents: [good, doc(text, 'the NoCloud seed')], marker }), (err: Error & { code?: string }) => {
       assert.equal(err.code, 'INVALID_ARGUMENT');
       assert.match(err.message, want);
       return true;
     });
-    assert.equal(datastore.generation, 0);
+    assert.equal(datastore.generation, 0, 'the valid document was not applied either');
     assert.deepEqual(datastore.listTransactions(), []);
-    assert.ok(await missing(path.join(markerDir, LAUNCH_MARKER)));
+    assert.ok(await missing(marker));
   }
-  await assert.rejects(applyLaunchUserData({ datastore, file: path.join(markerDir, 'nope.toml'), markerDir }), { code: 'NOT_FOUND' });
 });
 
-test('applyLaunchUserData() with an empty [settings] table writes the marker and commits nothing', async (t) => {
-  const { datastore, file, markerDir } = await setup(t);
-  await writeFile(file, '[settings]\n');
-  assert.deepEqual(await applyLaunchUserData({ datastore, file, markerDir }), { applied: true, changedKeys: [] });
+test('applyLaunchUserData() with an empty [settings] table, or no document, writes the marker and commits nothing', async (t) => {
+  const { datastore, marker } = await setup(t);
+  assert.deepEqual(await applyLaunchUserData({ datastore, documents: [doc('[settings]\n')], marker }), { applied: true, changedKeys: [] });
   assert.equal(datastore.generation, 0);
-  assert.ok(!(await missing(path.join(markerDir, LAUNCH_MARKER))));
+  assert.ok(!(await missing(marker)));
 });

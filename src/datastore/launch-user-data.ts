@@ -1,27 +1,32 @@
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { BerthError } from '../errors/index.js';
-import { parseSettingsDocument, validateSettingsPatch } from '../model/index.js';
+import { parseSettingsDocument, validateSettingsPatch, type JsonObject } from '../model/index.js';
 import { writeFileAtomic } from './atomic-write.js';
 import type { Datastore } from './datastore.js';
 
 /**
- * Boot user data (`berthd run --user-data FILE`): a TOML file in Bottlerocket's user-data format
- * (a top-level `[settings]` table) applied once, on first start, as transaction `berth-launch`.
- * A marker file in `markerDir` records that it was applied, so later starts leave settings alone.
- * Invalid TOML or settings throw INVALID_ARGUMENT naming the line or key; nothing is committed and
- * no marker is written. A crash after the commit and before the marker re-applies the same values
- * on the next start, which changes nothing.
+ * Boot user data: TOML documents in Bottlerocket's user-data format (a top-level `[settings]`
+ * table) applied once, on first start, together as transaction `berth-launch`. A marker file
+ * records that they were applied, so later starts leave settings alone. Either every document is
+ * valid and all are committed, or nothing is: invalid TOML or settings throw INVALID_ARGUMENT naming
+ * the document and the line or key, with no commit and no marker (the next start tries again). A
+ * crash after the commit and before the marker re-applies the same values, which changes nothing.
  */
 export const LAUNCH_TRANSACTION = 'berth-launch';
-export const LAUNCH_MARKER = 'launch-user-data.applied';
+
+export interface UserDataDocument {
+  /** Where it came from, as messages name it (`'/etc/berth/user-data.toml'`, `the NoCloud seed`). */
+  name: string;
+  text: string;
+}
 
 export interface LaunchUserDataOptions {
   datastore: Datastore;
-  /** The TOML file. Required. */
-  file: string;
-  /** Where the applied-once marker lives (berth's data dir). Required. */
-  markerDir: string;
+  /** Applied in order: a later document's value wins. */
+  documents: readonly UserDataDocument[];
+  /** The applied-once marker file. Required. */
+  marker: string;
 }
 
 export interface LaunchUserDataResult {
@@ -31,44 +36,38 @@ export interface LaunchUserDataResult {
   changedKeys: string[];
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
+/** Whether boot user data was applied by an earlier start. */
+export async function launchUserDataApplied(marker: string): Promise<boolean> {
+  return access(marker).then(
+    () => true,
+    () => false,
+  );
 }
 
-export async function applyLaunchUserData({ datastore, file, markerDir }: LaunchUserDataOptions): Promise<LaunchUserDataResult> {
-  const marker = path.join(markerDir, LAUNCH_MARKER);
-  if (await exists(marker)) return { applied: false, changedKeys: [] };
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new BerthError(code === 'ENOENT' ? 'NOT_FOUND' : 'INVALID_ARGUMENT', `Cannot read user data '${file}': ${(err as Error).message}`, { cause: err });
-  }
-  const name = `'${file}'`;
-  const settings = parseSettingsDocument(text, { name, format: 'toml' });
+function parse(doc: UserDataDocument): JsonObject {
+  const settings = parseSettingsDocument(doc.text, { name: doc.name, format: 'toml' });
   try {
     validateSettingsPatch(settings);
   } catch (err) {
-    throw new BerthError('INVALID_ARGUMENT', `Invalid user data in ${name}: ${(err as Error).message}`, { cause: err });
+    throw new BerthError('INVALID_ARGUMENT', `Invalid user data in ${doc.name}: ${(err as Error).message}`, { cause: err });
   }
+  return settings;
+}
+
+export async function applyLaunchUserData({ datastore, documents, marker }: LaunchUserDataOptions): Promise<LaunchUserDataResult> {
+  if (await launchUserDataApplied(marker)) return { applied: false, changedKeys: [] };
+  // Every document is checked before any is patched in: nothing is half-applied.
+  const patches = documents.map(parse);
   await datastore.dropTransaction(LAUNCH_TRANSACTION);
-  await datastore.patch(LAUNCH_TRANSACTION, settings);
   let changedKeys: string[] = [];
-  if (datastore.listTransactions().includes(LAUNCH_TRANSACTION)) {
-    try {
-      changedKeys = await datastore.commit(LAUNCH_TRANSACTION);
-    } catch (err) {
-      await datastore.dropTransaction(LAUNCH_TRANSACTION);
-      throw err;
-    }
+  try {
+    for (const settings of patches) await datastore.patch(LAUNCH_TRANSACTION, settings);
+    if (datastore.listTransactions().includes(LAUNCH_TRANSACTION)) changedKeys = await datastore.commit(LAUNCH_TRANSACTION);
+  } catch (err) {
+    await datastore.dropTransaction(LAUNCH_TRANSACTION);
+    throw err;
   }
-  await mkdir(markerDir, { recursive: true, mode: 0o700 });
-  await writeFileAtomic(marker, `${file}\n`, { mode: 0o600 });
+  await mkdir(path.dirname(marker), { recursive: true, mode: 0o700 });
+  await writeFileAtomic(marker, documents.map((d) => `${d.name}\n`).join(''), { mode: 0o600 });
   return { applied: true, changedKeys };
 }

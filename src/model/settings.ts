@@ -1,5 +1,5 @@
 /**
- * The settings berth understands (DESIGN.md §2), with Bottlerocket's key names so its documentation
+ * The settings berth understands (docs/api.md, "Settings"), with Bottlerocket's key names so its documentation
  * and user-data files carry over. Every field is optional in the tree: the datastore stores only what
  * users set, and the effective settings are the defaults (./defaults.ts) deep-merged with those.
  */
@@ -19,7 +19,7 @@ export interface HostContainerSettings {
   source?: string;
   /** Run the container. Optional, default false (control: true). */
   enabled?: boolean;
-  /** Use the superpowered class (DESIGN.md §5). Optional, default false (admin: true). */
+  /** Use the superpowered class (README.md, "Host containers"). Optional, default false (admin: true). */
   superpowered?: boolean;
   /** Standard base64, decoded size ≤ USER_DATA_MAX_BYTES. Optional. */
   'user-data'?: string;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { REPO } from '../helpers/repo.js';
 
 /**
- * The layering of DESIGN.md §9 and the style anchors, checked on the sources: which src/ layer may
+ * The layering of docs/architecture.md §2, checked on the sources: which src/ layer may
  * import which. A layer not listed may import anything (the composition root and the CLIs).
  */
 const ALLOWED: Record<string, readonly string[]> = {

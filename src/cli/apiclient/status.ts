@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ContainerStatus as Status } from '../../reconciler/status.js';
 import type { CommandContext } from './context.js';
+import type { BootReport } from '../../daemon/boot-report.js';
 
 function table(rows: Status[]): string {
   const head = ['NAME', 'STATE', 'PID', 'ENABLED', 'SUPER', 'RESTARTS', 'LAST EXIT', 'SINCE', 'IMAGE'];
@@ -19,7 +20,17 @@ function table(rows: Status[]): string {
   return [head, ...lines].map((l) => l.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd()).join('\n') + '\n';
 }
 
-/** `apiclient status [NAME] [--json]`: desired and actual state of host containers. */
+/** Lines about boot problems an operator must see (user data that was refused), or none. */
+function bootLines(boot: BootReport): string {
+  const ud = boot.userData;
+  if (!ud?.error) return '';
+  return `BOOT: user data not applied (${ud.sources.length > 0 ? ud.sources.join(', ') : 'no readable source'}): ${ud.error}\n\n`;
+}
+
+/**
+ * `apiclient status [NAME] [--json]`: desired and actual state of host containers; without NAME,
+ * also what went wrong at boot. `--json` without NAME prints `{boot, hostContainers}`.
+ */
 export function registerStatus(program: Command, ctx: CommandContext): void {
   program
     .command('status')
@@ -28,10 +39,14 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
     .option('--json', 'print JSON')
     .action(async (name: string | undefined, opts: { json?: boolean }, cmd: Command) => {
       const client = ctx.client(cmd);
-      const body = name
-        ? await client.request<Status>('GET', `/host-containers/${encodeURIComponent(name)}`)
-        : await client.request<Status[]>('GET', '/host-containers');
-      if (opts.json) return ctx.printJson(body);
-      ctx.io.stdout.write(table(Array.isArray(body) ? body : [body]));
+      if (name) {
+        const one = await client.request<Status>('GET', `/host-containers/${encodeURIComponent(name)}`);
+        if (opts.json) return ctx.printJson(one);
+        ctx.io.stdout.write(table([one]));
+        return;
+      }
+      const [boot, hostContainers] = await Promise.all([client.request<BootReport>('GET', '/boot'), client.request<Status[]>('GET', '/host-containers')]);
+      if (opts.json) return ctx.printJson({ boot, hostContainers });
+      ctx.io.stdout.write(bootLines(boot) + table(hostContainers));
     });
 }
