@@ -7,12 +7,15 @@ import { codeOf, messageOf } from '../errors/index.js';
 import { registerImageCommands } from './berthd-images.js';
 import { exitCodeOf } from './exit-codes.js';
 import { rootOption, secondsOption } from './options.js';
+import { NOCLOUD_DEVICE } from '../daemon/user-data-sources.js';
+import { notifyReady } from '../daemon/systemd-notify.js';
 
 interface RunOptions {
   root: string;
   containerd: 'managed' | 'external';
   logLevel: LogLevel;
   userData?: string;
+  nocloud?: string | true;
   apiGroup?: string;
   imagesDir?: string;
   stopGrace: number;
@@ -33,9 +36,16 @@ async function run(opts: RunOptions): Promise<void> {
     logger,
     stopGraceMs: opts.stopGrace * 1000,
     bootstrapTimeoutMs: opts.bootstrapTimeout * 1000,
-    ...(opts.userData ? { userData: path.resolve(opts.userData) } : {}),
+    userData: {
+      ...(opts.nocloud ? { nocloud: opts.nocloud === true ? NOCLOUD_DEVICE : opts.nocloud } : {}),
+      ...(opts.userData ? { file: path.resolve(opts.userData) } : {}),
+    },
     ...(opts.apiGroup ? { apiGroup: /^\d+$/.test(opts.apiGroup) ? Number(opts.apiGroup) : opts.apiGroup } : {}),
     ...(opts.imagesDir ? { imagesDir: path.resolve(opts.imagesDir) } : {}),
+    // Under systemd (Type=notify) the unit is started once the API answers, not when the process is.
+    onReady: () => {
+      notifyReady({ status: 'API ready' }).catch((err: unknown) => logger.error({ err: messageOf(err) }, 'systemd was not told berthd is ready'));
+    },
   });
   let exiting = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -62,7 +72,8 @@ function registerRun(program: Command): void {
     .addOption(rootOption())
     .addOption(new Option('--containerd <mode>', 'managed: berth runs both containerd daemons; external: it only connects').choices(['managed', 'external']).default('managed'))
     .addOption(new Option('--log-level <level>', 'log level').choices([...LOG_LEVELS]).default('info'))
-    .option('--user-data <file>', 'boot user data: a TOML file with a [settings] table, applied on first start only')
+    .option('--user-data <file>', 'boot user data: a TOML file with a [settings] table, applied on first start only (a missing file is none)')
+    .option('--nocloud [device]', `also boot user data from a cloud-init NoCloud seed: the user-data file of the filesystem labelled CIDATA (or of DEVICE or an image file); default ${NOCLOUD_DEVICE}`)
     .option('--api-group <group>', 'group (name or gid) owning the API socket, mode 0660')
     .option('--images-dir <dir>', 'where the control and admin image archives are (default: the installed ones)')
     .addOption(secondsOption('--stop-grace <seconds>', 'grace between SIGTERM and SIGKILL when stopping a host container', 20))
