@@ -91,7 +91,7 @@ async function waitReady(lines: string[], exited: Promise<number | null>, timeou
 }
 
 /** Polls until `fn` returns a value (not undefined/false) or fails the test after `timeoutMs`. */
-export async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -102,6 +102,6 @@ export async function until<T>(what: string, fn: () => Promise<T | undefined | f
       last = err;
     }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
