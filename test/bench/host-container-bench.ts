@@ -38,7 +38,8 @@ export async function benchHostContainers(o: { berthd: BerthdProcess; archive: s
   const b = o.berthd;
   const source = `oci-archive:${o.archive}`;
   const client = ContainerdClient.connect({ socket: b.paths.hostContainerd.socket, namespace: 'default' });
-  const ctr = (...args: string[]) => exec('ctr', ['-a', b.paths.hostContainerd.socket, '-n', 'bench', ...args]);
+  // A namespace of this run's own: ctr's containers keep runc state under /run/containerd/runc/<namespace>.
+  const ctr = (...args: string[]) => exec('ctr', ['-a', b.paths.hostContainerd.socket, '-n', `bench-${process.pid}`, ...args]);
   const set = async (...kv: string[]) => {
     const r = await b.apiclient('set', ...kv);
     if (r.code !== 0) throw new Error(`bench: apiclient set ${kv.join(' ')}: ${r.stderr}`);
@@ -64,8 +65,7 @@ export async function benchHostContainers(o: { berthd: BerthdProcess; archive: s
       reset: async () => {
         await set('host-containers.bench.enabled=false');
         await pollUntil('bench gone', async () => !(await running('bench')));
-        await ctr('task', 'kill', '-s', 'SIGKILL', `c${n}`).catch(() => undefined);
-        await pollUntil(`c${n} stopped`, async () => !(await ctr('task', 'ls', '-q')).stdout.split('\n').includes(`c${n}`)).catch(() => undefined);
+        // `task rm -f` kills the task and waits for it before deleting it.
         await ctr('task', 'rm', '-f', `c${n}`).catch(() => undefined);
         await ctr('containers', 'rm', `c${n}`).catch(() => undefined);
         n++;

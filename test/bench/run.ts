@@ -18,13 +18,24 @@ import { benchApi, formatApiBench } from '../api/api-bench.js';
 const RUNS = Number(process.env['BERTH_BENCH_RUNS'] ?? 9);
 const IMAGES = path.join(REPO, 'build/images');
 
+/** Runs one section of the bench, saying on stderr how long it took. */
+async function section<T>(name: string, run: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  process.stderr.write(`bench: ${name}…\n`);
+  try {
+    return await run();
+  } finally {
+    process.stderr.write(`bench: ${name} took ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  }
+}
+
 async function main(): Promise<void> {
   const results: Result[] = [];
   const notes: string[] = [];
 
   const ctrd = await startTestContainerd({ namespace: 'bench-berth' });
   try {
-    const images = await benchImages({ client: ctrd.client, socket: ctrd.paths.hostContainerd.socket, workDir: ctrd.root, imagesDir: IMAGES, runs: RUNS });
+    const images = await section('images', () => benchImages({ client: ctrd.client, socket: ctrd.paths.hostContainerd.socket, workDir: ctrd.root, imagesDir: IMAGES, runs: RUNS }));
     results.push(...images.comparisons);
     notes.push(`image sizes: ${images.sizes.join(', ')}`);
   } finally {
@@ -33,17 +44,17 @@ async function main(): Promise<void> {
 
   const berthd = await startBerthd({ args: ['--images-dir', IMAGES] });
   try {
-    results.push(...(await benchStartup({ apiSocket: berthd.paths.apiSocket, runs: RUNS * 2 })));
+    results.push(...(await section('start-up', () => benchStartup({ apiSocket: berthd.paths.apiSocket, runs: RUNS * 2 }))));
     await berthd.apiclient('set', 'host-containers.admin.enabled=true');
     await until('admin running', async () => (await berthd.get<{ state: string }>('/host-containers/admin')).state === 'running', 120_000);
-    const ex = await benchExec({ apiSocket: berthd.paths.apiSocket, hostContainerdSocket: berthd.paths.hostContainerd.socket, container: 'admin', runs: RUNS * 2 });
+    const ex = await section('exec', () => benchExec({ apiSocket: berthd.paths.apiSocket, hostContainerdSocket: berthd.paths.hostContainerd.socket, container: 'admin', runs: RUNS * 2 }));
     results.push(...ex.comparisons);
     notes.push(
       `exec throughput through cat (64 MiB): berth ${ex.throughput.berthMBps.toFixed(1)} MB/s, ctr ${ex.throughput.ctrMBps.toFixed(1)} MB/s (${(ex.throughput.berthMBps / ex.throughput.ctrMBps).toFixed(2)}x)`,
     );
     await berthd.apiclient('set', 'host-containers.admin.enabled=false');
     const archive = await testImageArchive({ cmd: ['/bin/sleep', '3600'] });
-    const hc = await benchHostContainers({ berthd, archive, runs: RUNS });
+    const hc = await section('host containers', () => benchHostContainers({ berthd, archive, runs: RUNS }));
     results.push(...hc.comparisons);
     notes.push(`berthd RSS: ${hc.rssControlOnlyMiB.toFixed(1)} MiB with control only, ${hc.rssWithFleetMiB.toFixed(1)} MiB with 50 more host containers`);
   } finally {
