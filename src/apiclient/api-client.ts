@@ -14,6 +14,13 @@ export interface ApiClientOptions {
   socketPath: string;
   /** Per-request timeout in milliseconds. Default 30 000. */
   timeoutMs?: number;
+  /** Called with the status line (`HTTP/1.1 200 OK`) of each response, for `apiclient -v`. Optional. */
+  onStatus?: (line: string) => void;
+}
+
+/** A response's status line as it came over the wire, for verbose output. */
+export function statusLine(res: http.IncomingMessage): string {
+  return `HTTP/${res.httpVersion} ${res.statusCode ?? 0} ${res.statusMessage ?? ''}`.trimEnd();
 }
 
 export interface ApiResponse {
@@ -37,6 +44,7 @@ function withQuery(path: string, params: Record<string, string | undefined>): st
 export class ApiClient {
   readonly socketPath: string;
   readonly #timeoutMs: number;
+  readonly #onStatus: ((line: string) => void) | undefined;
 
   /**
    * Where requests go: straight to the Unix socket, without an http.Agent. An agent would work out a
@@ -47,9 +55,10 @@ export class ApiClient {
     return { createConnection: () => net.createConnection({ path: this.socketPath }) };
   }
 
-  constructor({ socketPath, timeoutMs = 30_000 }: ApiClientOptions) {
+  constructor({ socketPath, timeoutMs = 30_000, onStatus }: ApiClientOptions) {
     this.socketPath = socketPath;
     this.#timeoutMs = timeoutMs;
+    this.#onStatus = onStatus;
   }
 
   /** Sends `body` as is (no JSON encoding) and returns the reply whatever its status. */
@@ -62,6 +71,7 @@ export class ApiClient {
         headers['content-length'] = Buffer.byteLength(body);
       }
       const req = http.request({ ...this.#target(), method: method.toUpperCase(), path: uri, headers, timeout: this.#timeoutMs }, (res) => {
+        this.#onStatus?.(statusLine(res));
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
@@ -83,6 +93,7 @@ export class ApiClient {
     if (!uri.startsWith('/')) return Promise.reject(new BerthError('INVALID_ARGUMENT', `Invalid URI '${uri}': it must start with '/'`));
     return new Promise((resolve, reject) => {
       const req = http.request({ ...this.#target(), method, path: uri, headers: { accept: '*/*' } }, (res) => {
+        this.#onStatus?.(statusLine(res));
         const ok = (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300;
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => (ok ? onChunk(c) : chunks.push(c)));

@@ -1,3 +1,3 @@
-export { ApiClient } from './api-client.js';
+export { ApiClient, statusLine } from './api-client.js';
 export type { ApiClientOptions, ApiResponse, TxOptions } from './api-client.js';
 export { errorFromResponse, connectionError } from './api-error.js';

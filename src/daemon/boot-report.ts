@@ -6,6 +6,8 @@ export interface UserDataOutcome {
   applied: boolean;
   /** Settings whose value it changed. */
   changedKeys: string[];
+  /** Sections of other parts of a Bottlerocket host (`kubernetes`, `motd`, …) it held, left out. */
+  skipped: string[];
   /** Why nothing was applied (the document and the line or key at fault). */
   error?: string;
 }

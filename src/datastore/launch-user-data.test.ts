@@ -24,14 +24,14 @@ test('applyLaunchUserData() commits the [settings] tables once, as berth-launch,
   const seen: string[][] = [];
   datastore.subscribe((keys) => seen.push(keys));
   const documents = [doc('[settings.host-containers.admin]\nenabled = true\nsuperpowered = false\n'), doc('[settings.host-containers.admin]\nsuperpowered = true\n', 'the NoCloud seed')];
-  assert.deepEqual(await applyLaunchUserData({ datastore, documents, marker }), { applied: true, changedKeys: ['settings.host-containers.admin.enabled'] });
+  assert.deepEqual(await applyLaunchUserData({ datastore, documents, marker }), { applied: true, changedKeys: ['settings.host-containers.admin.enabled'], skipped: [] });
   assert.deepEqual(seen, [['settings.host-containers.admin.enabled']]);
   assert.equal(datastore.live()['host-containers']?.admin?.enabled, true);
   assert.equal(datastore.live()['host-containers']?.admin?.superpowered, true);
   // A later start finds the marker and leaves settings alone, even if the documents changed.
   await datastore.patch('default', { 'host-containers': { admin: { enabled: false } } });
   await datastore.commit('default');
-  assert.deepEqual(await applyLaunchUserData({ datastore, documents, marker }), { applied: false, changedKeys: [] });
+  assert.deepEqual(await applyLaunchUserData({ datastore, documents, marker }), { applied: false, changedKeys: [], skipped: [] });
   assert.equal(datastore.live()['host-containers']?.admin?.enabled, false);
 });
 
@@ -41,7 +41,8 @@ test('applyLaunchUserData() names the document and the TOML line or setting, and
   const cases: Array<[string, RegExp]> = [
     ['[settings.host-containers.admin]\nenabled = true\nsuperpowered = \n', /^Invalid TOML in the NoCloud seed at line 3, column 16: /],
     ['[settings.host-containers.admin]\nenabled = "yes"\n', /^Invalid user data in the NoCloud seed: Invalid setting 'host-containers\.admin\.enabled': expected a boolean, got "yes"$/],
-    ['[settings.host-containers.admin]\nenabled = true\n[settings.motd]\nx = 1\n', /Unknown setting 'motd'/],
+    ['[settings.host-containers.admin]\nenabled = true\n[settings.frobnicate]\nx = 1\n', /Unknown setting 'frobnicate'/],
+    ['[settings.kubernetes]\ncluster-name = "c"\n[settings.host-containers.admin]\ncommand = ["sh"]\n', /Unknown setting 'host-containers\.admin\.command'/],
     ['[host-containers.admin]\nenabled = true\n', /unknown top-level key 'host-containers'/],
   ];
   for (const [text, want] of cases) {
@@ -58,7 +59,21 @@ test('applyLaunchUserData() names the document and the TOML line or setting, and
 
 test('applyLaunchUserData() with an empty [settings] table, or no document, writes the marker and commits nothing', async (t) => {
   const { datastore, marker } = await setup(t);
-  assert.deepEqual(await applyLaunchUserData({ datastore, documents: [doc('[settings]\n')], marker }), { applied: true, changedKeys: [] });
+  assert.deepEqual(await applyLaunchUserData({ datastore, documents: [doc('[settings]\n')], marker }), { applied: true, changedKeys: [], skipped: [] });
   assert.equal(datastore.generation, 0);
   assert.ok(!(await missing(marker)));
+});
+
+test('applyLaunchUserData() skips the sections of other parts of a Bottlerocket host, naming each once, and applies the rest', async (t) => {
+  const { datastore, marker } = await setup(t);
+  const documents = [
+    doc('[settings]\nmotd = "Welcome"\n[settings.kubernetes]\ncluster-name = "prod"\n[settings.host-containers.admin]\nenabled = true\n'),
+    doc('[settings.ntp]\ntime-servers = ["169.254.169.123"]\n[settings.kubernetes.node-labels]\nteam = "a"\n', 'the NoCloud seed'),
+  ];
+  assert.deepEqual(await applyLaunchUserData({ datastore, documents, marker }), {
+    applied: true,
+    changedKeys: ['settings.host-containers.admin.enabled'],
+    skipped: ['motd', 'kubernetes', 'ntp'],
+  });
+  assert.deepEqual(Object.keys(datastore.live()), ['host-containers'], 'nothing of the skipped sections is stored');
 });

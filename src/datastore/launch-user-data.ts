@@ -1,7 +1,7 @@
 import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { BerthError } from '../errors/index.js';
-import { parseSettingsDocument, validateSettingsPatch, type JsonObject } from '../model/index.js';
+import { parseSettingsDocument, validateSettingsPatch, withoutOtherBottlerocketSections, type JsonObject } from '../model/index.js';
 import { writeFileAtomic } from './atomic-write.js';
 import type { Datastore } from './datastore.js';
 
@@ -12,6 +12,8 @@ import type { Datastore } from './datastore.js';
  * valid and all are committed, or nothing is: invalid TOML or settings throw INVALID_ARGUMENT naming
  * the document and the line or key, with no commit and no marker (the next start tries again). A
  * crash after the commit and before the marker re-applies the same values, which changes nothing.
+ * Sections of the other parts of a Bottlerocket host (`[settings.kubernetes]`, …) are left out and
+ * reported, so a file written for Bottlerocket still brings up its host containers.
  */
 export const LAUNCH_TRANSACTION = 'berth-launch';
 
@@ -34,6 +36,8 @@ export interface LaunchUserDataResult {
   applied: boolean;
   /** Keys whose effective value changed. */
   changedKeys: string[];
+  /** Top-level sections of other parts of a Bottlerocket host that were left out, each named once. */
+  skipped: string[];
 }
 
 /** Whether boot user data was applied by an earlier start. */
@@ -44,20 +48,22 @@ export async function launchUserDataApplied(marker: string): Promise<boolean> {
   );
 }
 
-function parse(doc: UserDataDocument): JsonObject {
-  const settings = parseSettingsDocument(doc.text, { name: doc.name, format: 'toml' });
+function parse(doc: UserDataDocument): { owned: JsonObject; skipped: string[] } {
+  const { owned, skipped } = withoutOtherBottlerocketSections(parseSettingsDocument(doc.text, { name: doc.name, format: 'toml' }));
   try {
-    validateSettingsPatch(settings);
+    validateSettingsPatch(owned);
   } catch (err) {
     throw new BerthError('INVALID_ARGUMENT', `Invalid user data in ${doc.name}: ${(err as Error).message}`, { cause: err });
   }
-  return settings;
+  return { owned, skipped };
 }
 
 export async function applyLaunchUserData({ datastore, documents, marker }: LaunchUserDataOptions): Promise<LaunchUserDataResult> {
-  if (await launchUserDataApplied(marker)) return { applied: false, changedKeys: [] };
+  if (await launchUserDataApplied(marker)) return { applied: false, changedKeys: [], skipped: [] };
   // Every document is checked before any is patched in: nothing is half-applied.
-  const patches = documents.map(parse);
+  const parsed = documents.map(parse);
+  const patches = parsed.map((p) => p.owned);
+  const skipped = [...new Set(parsed.flatMap((p) => p.skipped))];
   await datastore.dropTransaction(LAUNCH_TRANSACTION);
   let changedKeys: string[] = [];
   try {
@@ -69,5 +75,5 @@ export async function applyLaunchUserData({ datastore, documents, marker }: Laun
   }
   await mkdir(path.dirname(marker), { recursive: true, mode: 0o700 });
   await writeFileAtomic(marker, documents.map((d) => `${d.name}\n`).join(''), { mode: 0o600 });
-  return { applied: true, changedKeys };
+  return { applied: true, changedKeys, skipped };
 }

@@ -21,4 +21,5 @@ export { parseKeypair, keypairsToTree, typeKeypairValue } from './keypair.js';
 export { decodeBase64 } from './base64.js';
 export { parseRfc3339 } from './rfc3339.js';
 export { parseSettingsDocument } from './settings-document.js';
+export { withoutOtherBottlerocketSections } from './other-bottlerocket-sections.js';
 export type { SettingsDocumentOptions } from './settings-document.js';

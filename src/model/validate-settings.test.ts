@@ -46,9 +46,13 @@ test('validateSettings() rejects bad input naming the key and the reason', () =>
     [{ 'host-containers': { admin: { 'enabled-until': '2030-01-01T00:00:00' } } }, /enabled-until': "2030-01-01T00:00:00": expected an RFC 3339 time with a timezone/],
     [{ 'bootstrap-containers': { b: { mode: 'sometimes' } } }, /^Invalid setting 'bootstrap-containers\.b\.mode': expected one of "off", "once", "always", got "sometimes"$/],
     [{ 'bootstrap-containers': { b: { essential: 'true' } } }, /essential': expected a boolean, got "true"/],
-    [{ 'container-registry': { mirrors: {} } }, /'container-registry\.mirrors': expected an array of tables, got an object/],
+    [{ 'container-registry': { mirrors: 'https://m' } }, /'container-registry\.mirrors': expected an array of tables, got "https:\/\/m"$/],
     [{ 'container-registry': { mirrors: [{ registry: 'docker.io', endpoint: 'https://m' }] } }, /'container-registry\.mirrors\[0\]\.endpoint': expected an array of URLs/],
     [{ 'container-registry': { mirrors: [{ registry: 'docker.io', endpoint: ['ftp://m'] }] } }, /mirrors\[0\]\.endpoint\[0\]': "ftp:\/\/m" must start with https:\/\/ or http:\/\//],
+    [{ 'container-registry': { mirrors: { 'docker.io': 'https://m' } } }, /^Invalid setting 'container-registry\.mirrors\.docker\.io': expected an array of URLs, got "https:\/\/m"$/],
+    [{ 'container-registry': { mirrors: { 'docker.io': [] } } }, /'container-registry\.mirrors\.docker\.io': expected 1 to 256 URLs$/],
+    [{ 'container-registry': { mirrors: { 'a b': ['https://m'] } } }, /'container-registry\.mirrors\.a b': "a b" is not a registry host/],
+    [{ 'container-registry': { mirrors: { 'docker.io': ['https://m', 'ftp://m'] } } }, /^Invalid setting 'container-registry\.mirrors\.docker\.io\[1\]': "ftp:\/\/m" must start with/],
     [{ 'container-registry': { mirrors: [{ registry: 'docker.io', endpoint: ['x'], extra: 1 }] } }, /mirrors\[0\]\.extra': unknown field/],
     [{ 'container-registry': { mirrors: [{ registry: 'a b', endpoint: ['https://m'] }] } }, /mirrors\[0\]\.registry': "a b" is not a registry host/],
     [{ 'container-registry': { mirrors: [{ registry: 'x.io', endpoint: ['https://m'] }, { registry: 'x.io', endpoint: ['https://n'] }] } }, /mirrors\[1\]\.registry': registry "x\.io" is listed twice/],
@@ -69,6 +73,39 @@ test('validateSettings() rejects bad input naming the key and the reason', () =>
       },
       JSON.stringify(input).slice(0, 200),
     );
+  }
+});
+
+test('validateSettings() stores the table form of mirrors in the array form, in table order', () => {
+  const table = { 'docker.io': ['https://mirror-1.example', 'http://127.0.0.1:5000'], '*': ['https://all.example'] };
+  assert.deepEqual(validateSettings({ 'container-registry': { mirrors: table } }), {
+    'container-registry': {
+      mirrors: [
+        { registry: 'docker.io', endpoint: ['https://mirror-1.example', 'http://127.0.0.1:5000'] },
+        { registry: '*', endpoint: ['https://all.example'] },
+      ],
+    },
+  });
+  assert.deepEqual(validateSettings({ 'container-registry': { mirrors: {} } }), { 'container-registry': { mirrors: [] } });
+});
+
+test('validateSettings() refuses a mirror endpoint holding a control character, naming the key and the character', () => {
+  const cases: Array<[string, string]> = [
+    ['https://mirror.example/\u0000', 'U+0000 at position 23'],
+    ['https://mirror.example/a\nb', 'U+000A at position 24'],
+    ['https://mirror\r.example', 'U+000D at position 14'],
+    ['\thttps://mirror.example', 'U+0009 at position 0'],
+    ['https://mirror.example/\u007f', 'U+007F at position 23'],
+    ['https://mirror.example/\u009b', 'U+009B at position 23'],
+  ];
+  for (const [endpoint, where] of cases) {
+    assert.throws(() => validateSettings({ 'container-registry': { mirrors: [{ registry: 'docker.io', endpoint: ['https://ok.example', endpoint] }] } }), {
+      code: 'INVALID_ARGUMENT',
+      message: `Invalid setting 'container-registry.mirrors[0].endpoint[1]': holds the control character ${where}`,
+    });
+    assert.throws(() => validateSettingsPatch({ 'container-registry': { mirrors: { 'docker.io': [endpoint] } } }), {
+      message: `Invalid setting 'container-registry.mirrors.docker.io[0]': holds the control character ${where}`,
+    });
   }
 });
 

@@ -106,16 +106,33 @@ test('apiclient exits non-zero with one error line on bad input, and changes not
     assertOneLineError(await runCli([...s, 'apply', '-'], { input: '[settings.host-containers.admin]\nenabled = "yes"\n' }), 'Invalid setting \'host-containers.admin.enabled\': expected a boolean, got "yes"', 2);
     assertOneLineError(await runCli([...s, 'apply', '-'], { input: '[host-containers.admin]\nenabled = true\n' }), "Invalid user data in stdin: unknown top-level key 'host-containers' (only 'settings' is allowed)", 2);
     assertOneLineError(await runCli([...s, 'apply', path.join(api.root, 'missing.toml')]), `Cannot read '${path.join(api.root, 'missing.toml')}': ENOENT`, 2);
-    assertOneLineError(await runCli([...s, 'apply', 'https://example.com/u.toml']), "Cannot apply 'https://example.com/u.toml': URLs are not supported, download the file first", 2);
+    assertOneLineError(await runCli([...s, 'apply', 'http://example.com/u.toml']), /^apiclient: Cannot apply 'http:\/\/example\.com\/u\.toml': http:\/\/ is allowed only to a loopback address/, 2);
+    assertOneLineError(await runCli([...s, 'apply', '/dev/zero']), "Cannot apply '/dev/zero': larger than the limit of 1048576 bytes", 2);
+    assertOneLineError(await runCli([...s, 'apply', '-'], { input: `# ${'x'.repeat(1024 * 1024)}\n` }), 'Cannot apply stdin: larger than the limit of 1048576 bytes', 2);
     assertOneLineError(await runCli([...s, 'raw', '-u', '/nope']), 'No such endpoint: GET /nope', 3);
     assertOneLineError(await runCli([...s, 'raw', '-m', 'POST', '-u', '/tx/commit?tx=none']), "Transaction 'none' has no pending changes to commit", 5);
     assertOneLineError(await runCli([...s, 'raw', '-u', 'settings']), "Invalid URI 'settings': it must start with '/'", 2);
     assertOneLineError(await runCli([...s, 'get', '/settings', 'host-containers']), 'get takes either one /URI or key prefixes, not both', 2);
     assertOneLineError(await runCli([...s, 'bogus']), "unknown command 'bogus' (commands: get, set, apply, raw, exec, logs, status, audit, help)", 2);
     assertOneLineError(await runCli([...s, 'get', '--zz']), "unknown option '--zz'", 2);
+    assertOneLineError(await runCli([...s, '-v', 'bogus']), "unknown command 'bogus' (commands: get, set, apply, raw, exec, logs, status, audit, help)", 2);
+    assertOneLineError(await runCli([...s, 'apply', '-v', '--vv']), "unknown option '--vv'", 2);
     assertOneLineError(await runCli([...s, 'raw']), "required option '-u, --uri <uri>' not specified", 2);
   });
   assertOneLineError(await runCli(['-s', path.join(api.root, 'nothing.sock'), 'get']), /^apiclient: Cannot reach the berth API at '.*nothing\.sock': no such socket/, 7);
+});
+
+test('apiclient -v/--verbose prints the status line of each response to stderr, before or after the subcommand', async (t) => {
+  const api = await startApi(t);
+  const get = await runCli(['-v', '-s', api.socketPath, 'get', 'host-containers.admin.enabled']);
+  assert.equal(get.code, 0);
+  assert.equal(get.stderr, 'HTTP/1.1 200 OK\n');
+  assert.deepEqual(JSON.parse(get.stdout), { settings: { 'host-containers': { admin: { enabled: false } } } });
+  const set = await runCli(['-s', api.socketPath, 'set', '--verbose', 'host-containers.admin.enabled=true']);
+  assert.deepEqual(set, { code: 0, stdout: '', stderr: 'HTTP/1.1 204 No Content\nHTTP/1.1 200 OK\n' });
+  const failed = await runCli(['-s', api.socketPath, '-v', 'raw', '-u', '/nope']);
+  assert.deepEqual([failed.code, failed.stderr], [3, 'HTTP/1.1 404 Not Found\napiclient: No such endpoint: GET /nope\n']);
+  assert.equal((await runCli(['-s', api.socketPath, 'get'])).stderr, '', 'quiet without -v');
 });
 
 test('apiclient --help prints usage and exits 0', async () => {

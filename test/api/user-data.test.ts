@@ -48,14 +48,14 @@ username = "foo"
 password = "bar"
 `;
 
-async function boot(root: string, file: string): Promise<{ client: ApiClient; close(): Promise<void>; changed: string[]; applied: boolean }> {
+async function boot(root: string, file: string): Promise<{ client: ApiClient; close(): Promise<void>; changed: string[]; applied: boolean; skipped: string[] }> {
   const datastore = await Datastore.open({ dir: path.join(root, 'var/lib/berth/datastore'), defaults: TEST_DEFAULTS });
   const documents = [{ name: `'${file}'`, text: await readFile(file, 'utf8') }];
-  const { applied, changedKeys } = await applyLaunchUserData({ datastore, documents, marker: path.join(root, 'var/lib/berth/launch-user-data.applied') });
+  const { applied, changedKeys, skipped } = await applyLaunchUserData({ datastore, documents, marker: path.join(root, 'var/lib/berth/launch-user-data.applied') });
   const socketPath = path.join(root, 'run/berth/api.sock');
   const server = createApiServer({ datastore, socketPath });
   await server.listen();
-  return { client: new ApiClient({ socketPath }), close: () => server.close(), changed: changedKeys, applied };
+  return { client: new ApiClient({ socketPath }), close: () => server.close(), changed: changedKeys, applied, skipped };
 }
 
 test("Bottlerocket's host-container user data is applied on first start and served by the API", async (t) => {
@@ -109,4 +109,91 @@ test('the same user data applies through apiclient apply, and bad user data stop
   const run = await runCli(['-s', path.join(root, 'run/berth/api.sock'), 'apply', file]);
   assert.equal(run.code, 0, run.stderr);
   assert.equal((await booted.client.getSettings())['host-containers']?.custom?.source, 'localhost:5000/my-custom-container:v1');
+});
+
+/**
+ * Bottlerocket documents mirrors in two shapes: the array of tables, and the older table of registry →
+ * endpoints it still accepts. Both are stored as the array; the table keeps its order.
+ */
+const MIRRORS_ARRAY_FORM = `
+[[settings.container-registry.mirrors]]
+registry = "*"
+endpoint = ["https://example-mirror.example"]
+
+[[settings.container-registry.mirrors]]
+registry = "docker.io"
+endpoint = ["https://my-docker-hub-mirror.example", "https://my-docker-hub-mirror-2.example"]
+`;
+
+const MIRRORS_TABLE_FORM = `
+[settings.container-registry.mirrors]
+"*" = ["https://example-mirror.example"]
+"docker.io" = ["https://my-docker-hub-mirror.example", "https://my-docker-hub-mirror-2.example"]
+`;
+
+const STORED_MIRRORS = [
+  { registry: '*', endpoint: ['https://example-mirror.example'] },
+  { registry: 'docker.io', endpoint: ['https://my-docker-hub-mirror.example', 'https://my-docker-hub-mirror-2.example'] },
+];
+
+test("both of Bottlerocket's mirror forms apply at boot, through apiclient apply and PATCH /settings, stored as the array", async (t) => {
+  for (const [form, text] of [['array', MIRRORS_ARRAY_FORM], ['table', MIRRORS_TABLE_FORM]] as const) {
+    const root = await mkdtemp(path.join(tmpdir(), 'berth-ud-'));
+    t.after(() => rm(root, { recursive: true, force: true }));
+    const file = path.join(root, 'user-data.toml');
+    await writeFile(file, text);
+    const booted = await boot(root, file);
+    t.after(() => booted.close());
+    assert.deepEqual((await booted.client.getSettings())['container-registry'], { mirrors: STORED_MIRRORS }, `${form} form at boot`);
+    await booted.client.patchSettings({ 'container-registry': null }, { tx: 'reset' });
+    await booted.client.commit({ tx: 'reset' });
+    const run = await runCli(['-s', path.join(root, 'run/berth/api.sock'), 'apply', file]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual((await booted.client.getSettings())['container-registry'], { mirrors: STORED_MIRRORS }, `${form} form through apiclient apply`);
+  }
+  const root = await mkdtemp(path.join(tmpdir(), 'berth-ud-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  await writeFile(path.join(root, 'empty.toml'), '[settings]\n');
+  const booted = await boot(root, path.join(root, 'empty.toml'));
+  t.after(() => booted.close());
+  await booted.client.patchSettings({ 'container-registry': { mirrors: { 'gcr.io': ['https://gcr-mirror.example'] } } }, { tx: 'p' });
+  await booted.client.commit({ tx: 'p' });
+  assert.deepEqual((await booted.client.getSettings())['container-registry'], { mirrors: [{ registry: 'gcr.io', endpoint: ['https://gcr-mirror.example'] }] });
+});
+
+test('a mirror endpoint with NUL, a newline or DEL is refused at boot, by apiclient apply and by PATCH /settings, nothing changed', async (t) => {
+  const root = await mkdtemp(path.join(tmpdir(), 'berth-ud-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  const file = path.join(root, 'user-data.toml');
+  await writeFile(path.join(root, 'empty.toml'), '[settings]\n');
+  for (const [escaped, codePoint] of [['\\u0000', '0000'], ['\\n', '000A'], ['\\u007F', '007F']]) {
+    await writeFile(file, `[settings.container-registry.mirrors]\n"docker.io" = ["https://mirror.example/${escaped}"]\n`);
+    const reason = `holds the control character U+${codePoint} at position 23`;
+    await assert.rejects(boot(root, file), { code: 'INVALID_ARGUMENT', message: `Invalid user data in '${file}': Invalid setting 'container-registry.mirrors.docker.io[0]': ${reason}` });
+  }
+  const booted = await boot(root, path.join(root, 'empty.toml'));
+  t.after(() => booted.close());
+  const run = await runCli(['-s', path.join(root, 'run/berth/api.sock'), 'apply', file]);
+  assert.equal(run.code, 2);
+  assert.equal(run.stderr, "apiclient: Invalid setting 'container-registry.mirrors.docker.io[0]': holds the control character U+007F at position 23\n");
+  await assert.rejects(booted.client.patchSettings({ 'container-registry': { mirrors: [{ registry: 'docker.io', endpoint: ['https://mirror.example/\0'] }] } }), {
+    code: 'INVALID_ARGUMENT',
+    message: "Invalid setting 'container-registry.mirrors[0].endpoint[0]': holds the control character U+0000 at position 23",
+  });
+  assert.deepEqual(await booted.client.getSettings(), TEST_DEFAULTS, 'nothing was committed');
+  assert.deepEqual(await booted.client.listTransactions(), [], 'nor left pending');
+});
+
+test('boot user data skips the sections of other parts of a Bottlerocket host; apiclient apply still refuses them', async (t) => {
+  const root = await mkdtemp(path.join(tmpdir(), 'berth-ud-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  const file = path.join(root, 'user-data.toml');
+  await writeFile(file, `[settings]\nmotd = "Hello from Bottlerocket"\n\n[settings.kubernetes]\ncluster-name = "prod"\napi-server = "https://k8s.example"\n${BOTTLEROCKET_USER_DATA}`);
+  const booted = await boot(root, file);
+  t.after(() => booted.close());
+  assert.deepEqual([booted.applied, booted.skipped], [true, ['motd', 'kubernetes']]);
+  assert.equal((await booted.client.getSettings())['host-containers']?.custom?.enabled, true, "berth's sections applied");
+  const run = await runCli(['-s', path.join(root, 'run/berth/api.sock'), 'apply', file]);
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /^apiclient: Unknown setting 'motd' \(allowed here: host-containers, bootstrap-containers, container-registry\)\n$/);
 });

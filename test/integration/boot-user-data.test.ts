@@ -64,3 +64,29 @@ for (const [what, userData, error] of [
     assert.ok(b.lines.some((l) => l.includes('boot user data refused')), 'the journal says so too');
   });
 }
+
+test('a NoCloud seed written for a Bottlerocket host: its kubernetes and motd settings are skipped with a warning, its host containers run', async (t) => {
+  const userData = [
+    '[settings]',
+    'motd = "Welcome to a node"',
+    '[settings.kubernetes]',
+    'cluster-name = "prod"',
+    'api-server = "https://k8s.example"',
+    '[settings.kubernetes.node-labels]',
+    'team = "infra"',
+    '[settings.host-containers.admin]',
+    'enabled = true',
+    '',
+  ].join('\n');
+  const b = await boot(t, userData);
+  await until('admin running', async () => (await b.get<{ state: string }>('/host-containers/admin')).state === 'running');
+  const status = JSON.parse((await b.apiclient('status', '--json')).stdout) as { boot: { userData: { applied: boolean; skipped: string[]; error?: string } } };
+  assert.deepEqual(status.boot.userData, { ...status.boot.userData, applied: true, skipped: ['motd', 'kubernetes'] });
+  assert.equal(status.boot.userData.error, undefined);
+  const table = await b.apiclient('status');
+  assert.match(table.stdout, /^BOOT: user data applied \(the NoCloud seed .*\); skipped settings berth does not own: motd, kubernetes$/m);
+  assert.match(table.stdout, /^admin\s+running/m);
+  const warning = b.lines.find((l) => l.includes('skipped settings berth does not own'));
+  assert.ok(warning, 'the journal names them too');
+  assert.deepEqual((JSON.parse(warning) as { skipped: string[] }).skipped, ['motd', 'kubernetes']);
+});

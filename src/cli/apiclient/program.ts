@@ -12,8 +12,8 @@ import { registerStatus } from './status.js';
 import { registerAudit } from './audit.js';
 
 /**
- * The `apiclient` program: global `-s/--socket-path`, one file per subcommand. More subcommands
- * (exec, logs, status, audit) register the same way: `registerX(program, ctx)`.
+ * The `apiclient` program: global `-s/--socket-path` and `-v/--verbose`, one file per subcommand.
+ * More subcommands (exec, logs, status, audit) register the same way: `registerX(program, ctx)`.
  */
 export type Register = (program: Command, ctx: CommandContext) => void;
 
@@ -24,16 +24,18 @@ export function buildProgram(io: ApiclientIo, { extra = [] }: { extra?: readonly
   const program = new Command('apiclient')
     .description("berth's API client (Bottlerocket's apiclient syntax)")
     .option('-s, --socket-path <path>', `API socket (default: $BERTH_API_SOCKET or ${DEFAULT_SOCKET_PATH})`)
+    .option('-v, --verbose', 'print the HTTP status line of each response to stderr')
     .exitOverride()
     // `exec NAME CMD -x` must hand `-x` to CMD, not parse it.
     .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => {}, outputError: () => {} });
   const ctx = makeContext(io);
   for (const register of [...BUILT_IN, ...extra]) register(program, ctx);
-  // With positional options, `-s` after a subcommand belongs to it: accept it there too, so
-  // `apiclient get -s SOCK` keeps working (exec's own options end at NAME: `exec admin ls -s` is ls's).
+  // With positional options, `-s` and `-v` after a subcommand belong to it: accept them there too, so
+  // `apiclient get -s SOCK -v` keeps working (exec's own options end at NAME: `exec admin ls -s` is ls's).
   for (const sub of program.commands) {
     if (!sub.options.some((o) => o.long === '--socket-path')) sub.option('-s, --socket-path <path>', 'API socket');
+    if (!sub.options.some((o) => o.long === '--verbose')) sub.option('-v, --verbose', 'print the HTTP status line of each response to stderr');
   }
   return { program, ctx };
 }
@@ -49,6 +51,7 @@ function checkCommandName(program: Command, argv: readonly string[]): void {
       i++;
       continue;
     }
+    if (arg === '-v' || arg === '--verbose') continue;
     if (arg.startsWith('-')) return;
     if (!names.includes(arg)) throw unknown(arg);
     return;
@@ -58,7 +61,7 @@ function checkCommandName(program: Command, argv: readonly string[]): void {
 /** Runs the program on user arguments; returns the exit status and writes one error line on failure. */
 export async function runApiclient(
   argv: readonly string[],
-  io: ApiclientIo & { stderr: { write(text: string): unknown } },
+  io: ApiclientIo,
   { extra = [] }: { extra?: readonly Register[] } = {},
 ): Promise<number> {
   const { program, ctx } = buildProgram(io, { extra });

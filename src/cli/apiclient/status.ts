@@ -20,11 +20,12 @@ function table(rows: Status[]): string {
   return [head, ...lines].map((l) => l.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd()).join('\n') + '\n';
 }
 
-/** Lines about boot problems an operator must see (user data that was refused), or none. */
+/** Lines about boot problems an operator must see (user data refused, or sections of it skipped), or none. */
 function bootLines(boot: BootReport): string {
   const ud = boot.userData;
-  if (!ud?.error) return '';
-  return `BOOT: user data not applied (${ud.sources.length > 0 ? ud.sources.join(', ') : 'no readable source'}): ${ud.error}\n\n`;
+  if (ud?.error) return `BOOT: user data not applied (${ud.sources.length > 0 ? ud.sources.join(', ') : 'no readable source'}): ${ud.error}\n\n`;
+  if (ud && ud.skipped.length > 0) return `BOOT: user data applied (${ud.sources.join(', ')}); skipped settings berth does not own: ${ud.skipped.join(', ')}\n\n`;
+  return '';
 }
 
 /**
