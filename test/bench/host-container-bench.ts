@@ -21,7 +21,8 @@ export interface HostContainerBench {
   rssWithFleetMiB: number;
 }
 
-async function rssMiB(pid: number): Promise<number> {
+/** A process's resident set size, as /proc reports it. */
+export async function rssMiB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) / 1024;
 }

@@ -11,7 +11,7 @@ import { startBerthd, until } from '../helpers/berthd-process.js';
 import { report, type Result } from './harness.js';
 import { benchExec } from './exec-bench.js';
 import { benchStartup } from './startup-bench.js';
-import { benchHostContainers } from './host-container-bench.js';
+import { benchHostContainers, rssMiB } from './host-container-bench.js';
 import { benchImages } from './image-bench.js';
 import { benchApi, formatApiBench } from '../api/api-bench.js';
 
@@ -45,6 +45,8 @@ async function main(): Promise<void> {
   const berthd = await startBerthd({ args: ['--images-dir', IMAGES] });
   try {
     results.push(...(await section('start-up', () => benchStartup({ apiSocket: berthd.paths.apiSocket, runs: RUNS * 2 }))));
+    // Before the exec bench: pushing 64 MiB through a session grows the heap, which RSS keeps.
+    const rssIdleMiB = await rssMiB(berthd.child.pid as number);
     await berthd.apiclient('set', 'host-containers.admin.enabled=true');
     await until('admin running', async () => (await berthd.get<{ state: string }>('/host-containers/admin')).state === 'running', 120_000);
     const ex = await section('exec', () => benchExec({ apiSocket: berthd.paths.apiSocket, hostContainerdSocket: berthd.paths.hostContainerd.socket, container: 'admin', runs: RUNS * 2 }));
@@ -56,7 +58,10 @@ async function main(): Promise<void> {
     const archive = await testImageArchive({ cmd: ['/bin/sleep', '3600'] });
     const hc = await section('host containers', () => benchHostContainers({ berthd, archive, runs: RUNS }));
     results.push(...hc.comparisons);
-    notes.push(`berthd RSS: ${hc.rssControlOnlyMiB.toFixed(1)} MiB with control only, ${hc.rssWithFleetMiB.toFixed(1)} MiB with 50 more host containers`);
+    notes.push(
+      `berthd RSS: ${rssIdleMiB.toFixed(1)} MiB with control only, before any exec; after the exec bench ${hc.rssControlOnlyMiB.toFixed(1)} MiB, ` +
+        `then ${hc.rssWithFleetMiB.toFixed(1)} MiB with 50 more host containers (+${(hc.rssWithFleetMiB - hc.rssControlOnlyMiB).toFixed(1)} MiB)`,
+    );
   } finally {
     await berthd.cleanup();
   }

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startBerthd, until, type BerthdProcess } from '../helpers/berthd-process.js';
-import { makeTempRoot } from '../helpers/temp-root.js';
+import { makeTempRoot, removeTempRoot } from '../helpers/temp-root.js';
 import { testImagesDir } from '../helpers/test-images-dir.js';
 
 /**
@@ -37,6 +37,7 @@ const adminEnabled = async (b: BerthdProcess) => (await b.get<{ 'host-containers
 
 test('a NoCloud seed and a user-data file are applied on the first start, the file winning', async (t) => {
   const root = await makeTempRoot('budf');
+  t.after(() => removeTempRoot(root).then(() => undefined));
   const file = path.join(root, 'user-data.toml');
   await writeFile(file, '[settings.host-containers.admin]\nsuperpowered = false\n');
   const b = await boot(t, '[settings.host-containers.admin]\nenabled = true\nsuperpowered = true\n', ['--user-data', file]);
