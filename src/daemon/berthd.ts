@@ -5,7 +5,7 @@ import type { Logger } from '../lib/logger.js';
 import { ContainerdClient } from '../containerd/index.js';
 import { Datastore } from '../datastore/index.js';
 import { createApiServer } from '../api/index.js';
-import { defaultSettings, type Settings } from '../model/index.js';
+import { defaultSettings } from '../model/index.js';
 import { HostContainerController } from '../reconciler/controller.js';
 import { essentialFailures, runBootstrapContainers } from '../reconciler/bootstrap.js';
 import type { HostContainerRuntime } from '../runtime/host-container-runtime.js';
@@ -107,7 +107,7 @@ export class Berthd {
     const p = this.paths;
     const log = this.#log;
     const client = ContainerdClient.connect({ socket: p.hostContainerd.socket, namespace: 'default' });
-    const hostRuntime = this.#hostRuntime(client, () => datastore.live()['container-registry'] ?? {});
+    const hostRuntime = this.#hostRuntime(client);
     const controller = new HostContainerController({
       runtime: hostRuntime,
       settings: () => datastore.live(),
@@ -156,7 +156,7 @@ export class Berthd {
     ];
   }
 
-  #hostRuntime(client: ContainerdClient, registry: () => NonNullable<Settings['container-registry']>): HostContainerRuntime {
+  #hostRuntime(client: ContainerdClient): HostContainerRuntime {
     // One token cache for the daemon, so registry tokens are reused across pulls until they expire.
     const tokenCache = new TokenCache();
     if (!selinuxEnabled()) this.#log.warn('SELinux is not enabled in this kernel: host containers run without their labels');
@@ -166,7 +166,6 @@ export class Berthd {
       client,
       paths: this.paths,
       install: this.install,
-      registry,
       puller: (c, ref, o) => pullImage(c, ref, { ...o, logger: this.#log, dockerConfigPath: DOCKER_CONFIG, tokenCache }),
       logger: this.#log,
     });
@@ -259,7 +258,7 @@ export async function stopBerthd(options: { root: string; logger: Logger; graceM
   }
   const client = ContainerdClient.connect({ socket: paths.hostContainerd.socket, namespace: 'default' });
   try {
-    const rt = createHostRuntime({ client, paths, install: installPaths(), registry: () => ({}), logger: options.logger });
+    const rt = createHostRuntime({ client, paths, install: installPaths(), logger: options.logger });
     const ours = await rt.list().catch(() => []);
     await Promise.all(
       ours.map(async (c) => {

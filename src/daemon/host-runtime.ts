@@ -1,7 +1,6 @@
 import type { ContainerdClient } from '../containerd/index.js';
 import { hostPlatform } from '../images/platform.js';
 import type { Logger } from '../lib/logger.js';
-import type { Settings } from '../model/index.js';
 import { HostContainerRuntime } from '../runtime/host-container-runtime.js';
 import { ImageSource, type RegistryPuller } from '../runtime/image-source.js';
 import { currentCapabilities, existingPrivilegedPaths, hostDevices, selinuxEnabled } from './host-facts.js';
@@ -16,7 +15,6 @@ export function createHostRuntime(options: {
   client: ContainerdClient;
   paths: BerthPaths;
   install: InstallPaths;
-  registry: () => NonNullable<Settings['container-registry']>;
   puller?: RegistryPuller;
   logger: Logger;
 }): HostContainerRuntime {
@@ -52,7 +50,6 @@ export function createHostRuntime(options: {
     },
     selinux: selinuxEnabled(),
     logger: install.logger,
-    registry: options.registry,
     log: logger,
   });
 }

@@ -177,3 +177,20 @@ test('a damaged datastore file stops open() with FAILED_PRECONDITION naming the 
     });
   }
 });
+
+test('a host container environment is one setting: a patch replaces the whole table, and it survives a reopen', async (t) => {
+  const dir = await tempDir(t);
+  const ds = await Datastore.open({ dir, defaults });
+  const setEnv = async (environment: Record<string, string> | null) => {
+    await ds.patch('default', { 'host-containers': { admin: { environment } } });
+    return ds.commit('default');
+  };
+  assert.deepEqual(await setEnv({ MY_VAR: '1', OTHER: '2' }), ['settings.host-containers.admin.environment']);
+  assert.deepEqual(await setEnv({ MY_VAR: '3' }), ['settings.host-containers.admin.environment']);
+  assert.deepEqual(ds.live()['host-containers']?.admin?.environment, { MY_VAR: '3' }, 'replaced, not merged');
+  assert.deepEqual(ds.getByKeys(['host-containers.admin.environment']), { 'host-containers': { admin: { environment: { MY_VAR: '3' } } } });
+  const reopened = await Datastore.open({ dir, defaults });
+  assert.deepEqual(reopened.live()['host-containers']?.admin?.environment, { MY_VAR: '3' });
+  assert.deepEqual(await setEnv(null), ['settings.host-containers.admin.environment']);
+  assert.equal(ds.live()['host-containers']?.admin?.environment, undefined);
+});

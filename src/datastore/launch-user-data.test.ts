@@ -42,7 +42,7 @@ test('applyLaunchUserData() names the document and the TOML line or setting, and
     ['[settings.host-containers.admin]\nenabled = true\nsuperpowered = \n', /^Invalid TOML in the NoCloud seed at line 3, column 16: /],
     ['[settings.host-containers.admin]\nenabled = "yes"\n', /^Invalid user data in the NoCloud seed: Invalid setting 'host-containers\.admin\.enabled': expected a boolean, got "yes"$/],
     ['[settings.host-containers.admin]\nenabled = true\n[settings.frobnicate]\nx = 1\n', /Unknown setting 'frobnicate'/],
-    ['[settings.kubernetes]\ncluster-name = "c"\n[settings.host-containers.admin]\ncommand = ["sh"]\n', /Unknown setting 'host-containers\.admin\.command'/],
+    ['[settings.kubernetes]\ncluster-name = "c"\n[settings.host-containers.admin]\ncolour = "red"\n', /Unknown setting 'host-containers\.admin\.colour'/],
     ['[host-containers.admin]\nenabled = true\n', /unknown top-level key 'host-containers'/],
   ];
   for (const [text, want] of cases) {

@@ -37,3 +37,11 @@ test('deepFreeze() freezes nested objects and arrays', () => {
   }, TypeError);
   assert.ok(Object.isFrozen(v.a.b[1]));
 });
+
+test('flattenSettings() keeps a host container environment as one leaf: its names are not key segments', () => {
+  const tree = { 'host-containers': { box: { environment: { MY_VAR: '1', B: '2' }, command: ['/bin/sh'] } } };
+  const flat = flattenSettings(tree);
+  assert.deepEqual([...flat.keys()], ['settings.host-containers.box.environment', 'settings.host-containers.box.command']);
+  assert.deepEqual(flat.get('settings.host-containers.box.environment'), { MY_VAR: '1', B: '2' });
+  assert.deepEqual(unflattenSettings(flat), tree);
+});

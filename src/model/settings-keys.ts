@@ -4,9 +4,9 @@ import type { JsonValue } from './settings.js';
 
 /**
  * Dotted keys and the settings tree. A full key starts with `settings.`
- * (`settings.host-containers.admin.enabled`); users may leave the prefix out. Leaves are scalars and
- * arrays (`container-registry.mirrors` is one leaf); only plain objects are descended into. Names
- * cannot contain dots, so keys need no quoting.
+ * (`settings.host-containers.admin.enabled`); users may leave the prefix out. Leaves are scalars,
+ * arrays (`container-registry.mirrors` is one leaf) and the tables of TABLE_LEAF; other plain
+ * objects are descended into. Names cannot contain dots, so keys need no quoting.
  */
 export const SETTINGS_ROOT = 'settings';
 
@@ -15,6 +15,12 @@ const KEY_SEGMENT = /^[A-Za-z0-9-]+$/;
 const MAX_KEY_LENGTH = 1024;
 
 export type JsonObject = { [key: string]: JsonValue };
+
+/**
+ * Settings whose value is a whole table, stored and replaced as one leaf: their keys are names that
+ * are not key segments (environment variables have `_`), so they cannot be keys of their own.
+ */
+const TABLE_LEAF = /^settings\.host-containers\.[^.]+\.environment$/;
 
 function isPlainObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -51,7 +57,7 @@ export function flattenSettings(tree: object, prefix = SETTINGS_ROOT): Map<strin
   const walk = (node: JsonObject, at: string): void => {
     for (const [k, v] of Object.entries(node)) {
       const key = `${at}.${k}`;
-      if (isPlainObject(v)) walk(v, key);
+      if (isPlainObject(v) && !TABLE_LEAF.test(key)) walk(v, key);
       else out.set(key, v);
     }
   };

@@ -8,6 +8,8 @@ import {
   validateUserData,
   type FieldValidator,
 } from './field-validators.js';
+import { validateCommand } from './command-setting.js';
+import { validateEnvironment } from './environment-setting.js';
 import { validateRegistryCredentials, validateRegistryMirrors } from './registry-settings.js';
 import { keySegments, toFullKey } from './settings-keys.js';
 import { CONTAINER_NAME_PATTERN } from './settings.js';
@@ -31,6 +33,8 @@ export const SETTINGS_SCHEMA: Readonly<Record<string, SectionSchema>> = {
       superpowered: validateBoolean,
       'user-data': validateUserData,
       'enabled-until': validateTimestamp,
+      command: validateCommand,
+      environment: validateEnvironment,
     },
   },
   'bootstrap-containers': {
@@ -40,6 +44,7 @@ export const SETTINGS_SCHEMA: Readonly<Record<string, SectionSchema>> = {
       mode: validateBootstrapMode,
       'user-data': validateUserData,
       essential: validateBoolean,
+      command: validateCommand,
     },
   },
   'container-registry': {

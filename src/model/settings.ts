@@ -25,6 +25,10 @@ export interface HostContainerSettings {
   'user-data'?: string;
   /** RFC 3339 time with a timezone after which berth disables the container itself. Optional. */
   'enabled-until'?: string;
+  /** The process argv, replacing the image's entrypoint and cmd (./command-setting.ts). Optional; empty = the image's. */
+  command?: string[];
+  /** Variables added to the image's environment (./environment-setting.ts). Optional. */
+  environment?: Record<string, string>;
 }
 
 export interface BootstrapContainerSettings {
@@ -36,6 +40,8 @@ export interface BootstrapContainerSettings {
   'user-data'?: string;
   /** A failure marks the boot failed. Optional, default false. */
   essential?: boolean;
+  /** The process argv, replacing the image's entrypoint and cmd (./command-setting.ts). Optional; empty = the image's. */
+  command?: string[];
 }
 
 export interface RegistryMirror {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateSettings, validateSettingsPatch } from './validate-settings.js';
 import { USER_DATA_MAX_BYTES } from './settings.js';
+import { parseSettingsDocument } from './settings-document.js';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
@@ -32,7 +33,7 @@ test('validateSettings() rejects bad input naming the key and the reason', () =>
     [{ 'host-containers': [] }, /^Invalid setting 'host-containers': expected a table, got an array$/],
     [{ 'host-containers': { admin: { enabled: 'yes' } } }, /^Invalid setting 'host-containers\.admin\.enabled': expected a boolean, got "yes"$/],
     [{ 'host-containers': { admin: { enabled: 1 } } }, /'host-containers\.admin\.enabled': expected a boolean, got 1$/],
-    [{ 'host-containers': { admin: { colour: 'red' } } }, /^Unknown setting 'host-containers\.admin\.colour' \(allowed here: source, enabled, superpowered, user-data, enabled-until\)$/],
+    [{ 'host-containers': { admin: { colour: 'red' } } }, /^Unknown setting 'host-containers\.admin\.colour' \(allowed here: source, enabled, superpowered, user-data, enabled-until, command, environment\)$/],
     [{ 'host-containers': { my_box: {} } }, /^Invalid setting 'host-containers\.my_box': container name must be 1 to 76/],
     [{ 'host-containers': { '../etc': {} } }, /'host-containers\.\.\.\/etc': container name/],
     [{ 'host-containers': { ['a'.repeat(77)]: {} } }, /container name must be 1 to 76/],
@@ -122,4 +123,39 @@ test('validateSettingsPatch() turns a tree into leaves to set and keys to reset'
   assert.deepEqual([...change.set], [['settings.host-containers.admin.enabled', true]]);
   assert.deepEqual(change.unset, ['settings.host-containers.admin.user-data', 'settings.host-containers.old', 'settings.container-registry']);
   assert.throws(() => validateSettingsPatch({ 'host-containers': { admin: { enabled: 'no' } } }), /expected a boolean/);
+});
+
+test('validateSettings() takes command and environment from TOML user data as Bottlerocket users write it', () => {
+  const doc = parseSettingsDocument(
+    [
+      '[settings.host-containers.agent]',
+      'enabled = true',
+      'source = "registry.example/agent:1"',
+      'command = ["/usr/bin/agent", "--verbose", ""]',
+      '[settings.host-containers.agent.environment]',
+      'HTTPS_PROXY = "http://proxy:3128"',
+      'NO_PROXY = "localhost"',
+      '[settings.bootstrap-containers.setup]',
+      'source = "registry.example/setup:1"',
+      'mode = "once"',
+      'command = ["/bin/sh", "-c", "mkfs /dev/xvdb"]',
+      '',
+    ].join('\n'),
+    { name: 'user-data.toml' },
+  );
+  assert.deepEqual(validateSettings(doc), {
+    'host-containers': {
+      agent: {
+        enabled: true,
+        source: 'registry.example/agent:1',
+        command: ['/usr/bin/agent', '--verbose', ''],
+        environment: { HTTPS_PROXY: 'http://proxy:3128', NO_PROXY: 'localhost' },
+      },
+    },
+    'bootstrap-containers': { setup: { source: 'registry.example/setup:1', mode: 'once', command: ['/bin/sh', '-c', 'mkfs /dev/xvdb'] } },
+  });
+  assert.throws(() => validateSettings({ 'bootstrap-containers': { setup: { environment: { A: '1' } } } }), { message: /^Unknown setting 'bootstrap-containers\.setup\.environment'/ });
+  assert.throws(() => validateSettings({ 'host-containers': { agent: { command: '/usr/bin/agent' } } }), {
+    message: /^Invalid setting 'host-containers\.agent\.command': expected a list of strings/,
+  });
 });

@@ -98,3 +98,22 @@ test('bootstrapClass() adds only the capabilities berthd holds and keeps control
   assert.ok(!s.linux.seccomp?.syscalls[0]?.names.includes('mount'), 'bootstrap containers may mount');
   assert.ok(s.linux.seccomp?.syscalls[0]?.names.includes('kexec_load'));
 });
+
+test('every class runs the settings command and environment; berth API socket variable stays berth', () => {
+  const settings = {
+    command: ['/bin/sh', '-c', 'exec agent'],
+    environment: { LANG: 'en_US.UTF-8', MY_VAR: 'x', BERTH_API_SOCKET: '/elsewhere' },
+  };
+  for (const [name, cls] of [
+    ['default', defaultClass({ ...inputs(), ...settings, arch: 'x64' })],
+    ['superpowered', superpoweredClass({ ...inputs(), ...settings }, privileged)],
+    ['bootstrap', bootstrapClass({ ...inputs('bootstrap'), ...settings }, privileged)],
+  ] as const) {
+    const s = generateSpec(base, cls);
+    assert.deepEqual(s.process.args, settings.command, name);
+    assert.deepEqual(s.process.env, ['PATH=/usr/bin:/bin', 'LANG=en_US.UTF-8', 'MY_VAR=x', 'BERTH_API_SOCKET=/run/berth/api.sock'], name);
+  }
+  const plain = generateSpec(base, defaultClass({ ...inputs(), command: [], environment: {}, arch: 'x64' }));
+  assert.deepEqual(plain.process.args, ['/usr/bin/start'], 'empty command and environment: the image own');
+  assert.deepEqual(plain.process.env, ['PATH=/usr/bin:/bin', 'LANG=C.UTF-8', 'BERTH_API_SOCKET=/run/berth/api.sock']);
+});

@@ -1,6 +1,6 @@
 import { SELINUX_LABELS } from './labels.js';
 import { compose, type LinuxDevice, type Mount, type SpecOpt } from './spec.js';
-import { withEnv, withImageConfig, type ImageProcessConfig } from './process-opts.js';
+import { withEnv, withEnvTable, withImageConfig, type ImageProcessConfig } from './process-opts.js';
 import { withHostNamespace } from './namespace-opts.js';
 import { bindMount, CGROUP_MOUNT, withMounts, withRootfsPropagation, withWritableMountType } from './mount-opts.js';
 import { withAddedCapabilities, withAllCurrentCapabilities } from './capability-opts.js';
@@ -66,6 +66,10 @@ export interface ClassInputs {
   host: HostFiles;
   /** Extra environment (proxy settings). */
   env?: readonly string[];
+  /** The process argv instead of the image's entrypoint + cmd. Optional; empty = the image's. */
+  command?: readonly string[];
+  /** Variables set over the image's; berth's own (BERTH_API_SOCKET, `env`) still win. Optional. */
+  environment?: Readonly<Record<string, string>>;
 }
 
 /** What every host and bootstrap container gets (Bottlerocket host-ctr's common options). */
@@ -83,7 +87,9 @@ export function hostContainerBase(inputs: ClassInputs): SpecOpt {
   ];
   if (h.apiclient) mounts.push(bindMount(h.apiclient, CONTAINER_PATHS.apiclient, 'ro'));
   return compose(
-    withImageConfig(inputs.image),
+    withImageConfig(inputs.image, { command: inputs.command ?? [] }),
+    withEnvTable(inputs.environment ?? {}),
+    // After the user's: a container must always find berth's API where berth says it is.
     withEnv([`BERTH_API_SOCKET=${CONTAINER_PATHS.apiSocketDir}/api.sock`, ...(inputs.env ?? [])]),
     withHostNamespace('network'),
     withMounts(mounts),

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultSpec } from './spec.js';
-import { withEnv, withImageConfig, withUser } from './process-opts.js';
+import { withEnv, withEnvTable, withImageConfig, withUser } from './process-opts.js';
 import { withHostNamespace } from './namespace-opts.js';
 import { withMounts, withWritableMountType } from './mount-opts.js';
 import { capabilitiesFromMask, capabilityMask, withAddedCapabilities } from './capability-opts.js';
@@ -20,6 +20,28 @@ test('withImageConfig() takes entrypoint+cmd, env, workdir and a numeric user fr
   assert.deepEqual(s.process.user, { uid: 10, gid: 20 });
   assert.throws(() => withImageConfig({})(spec()), /neither an entrypoint nor a cmd/);
   assert.throws(() => withUser('nobody')(spec()), /numeric uid/);
+});
+
+test('withImageConfig() runs a non-empty command instead of entrypoint+cmd, even for an image with neither', () => {
+  const image = { Entrypoint: ['/usr/bin/start'], Cmd: ['--flag'], Env: ['PATH=/bin'] };
+  const s = spec();
+  withImageConfig(image, { command: ['/bin/sh', '-c', 'echo ""', ''] })(s);
+  assert.deepEqual(s.process.args, ['/bin/sh', '-c', 'echo ""', '']);
+  assert.deepEqual(s.process.env, ['PATH=/bin'], 'the image env still applies');
+  const t = spec();
+  withImageConfig(image, { command: [] })(t);
+  assert.deepEqual(t.process.args, ['/usr/bin/start', '--flag'], 'an empty command means the image one');
+  const bare = spec();
+  withImageConfig({}, { command: ['/bin/true'] })(bare);
+  assert.deepEqual(bare.process.args, ['/bin/true']);
+  assert.throws(() => withImageConfig({}, { command: [] })(spec()), /neither an entrypoint nor a cmd, and no command is set/);
+});
+
+test('withEnvTable() sets name=value pairs over earlier values', () => {
+  const s = spec();
+  withEnv(['PATH=/bin', 'A=image'])(s);
+  withEnvTable({ A: 'mine', B: 'x=y' })(s);
+  assert.deepEqual(s.process.env, ['PATH=/bin', 'A=mine', 'B=x=y']);
 });
 
 test('withEnv() replaces variables by name and appends new ones', () => {

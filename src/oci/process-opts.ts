@@ -40,13 +40,23 @@ export function withUser(user: string): SpecOpt {
   };
 }
 
-/** The image's entrypoint, cmd, env, user and working dir, as containerd's WithImageConfig. */
-export function withImageConfig(config: ImageProcessConfig | undefined): SpecOpt {
+/** Variables from a name → value table, as withEnv (a name set before takes the new value). */
+export function withEnvTable(vars: Readonly<Record<string, string>>): SpecOpt {
+  return withEnv(Object.entries(vars).map(([name, value]) => `${name}=${value}`));
+}
+
+/**
+ * The image's entrypoint, cmd, env, user and working dir, as containerd's WithImageConfig. A
+ * non-empty `command` is the whole argv instead of entrypoint + cmd (Bottlerocket's `command`, and
+ * docker's `--entrypoint` with arguments), so an image with neither may still run one.
+ */
+export function withImageConfig(config: ImageProcessConfig | undefined, options: { command?: readonly string[] } = {}): SpecOpt {
   return (spec) => {
     const c = config ?? {};
     withEnv(c.Env ?? [])(spec);
-    const args = [...(c.Entrypoint ?? []), ...(c.Cmd ?? [])];
-    if (args.length === 0) throw new BerthError('INVALID_ARGUMENT', 'Image has neither an entrypoint nor a cmd');
+    const command = options.command ?? [];
+    const args = command.length > 0 ? [...command] : [...(c.Entrypoint ?? []), ...(c.Cmd ?? [])];
+    if (args.length === 0) throw new BerthError('INVALID_ARGUMENT', 'Image has neither an entrypoint nor a cmd, and no command is set');
     spec.process.args = args;
     if (c.WorkingDir) spec.process.cwd = c.WorkingDir;
     if (c.User) withUser(c.User)(spec);

@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { BootstrapContainerSettings, Settings } from '../model/index.js';
 import { messageOf } from '../errors/index.js';
 import type { Logger } from '../lib/logger.js';
-import { decodeUserData } from './desired.js';
+import { desiredBootstrapContainer } from './desired.js';
 import type { RuntimePort } from './runtime-port.js';
-import type { DesiredContainer } from './types.js';
 
 export interface BootstrapOutcome {
   name: string;
@@ -45,19 +43,11 @@ export async function runBootstrapContainers(options: BootstrapOptions): Promise
     bootstrapsToRun(options.settings).map(async ([name, b]): Promise<BootstrapOutcome> => {
       const essential = b.essential ?? false;
       if (await options.ranThisBoot(name)) return { name, essential, result: 'skipped', reason: 'already ran in this boot' };
-      if (!b.source) return { name, essential, result: 'failed', reason: 'no source set' };
       const rt = options.runtime;
       try {
-        const userData = decodeUserData(name, b['user-data']);
-        const desired: DesiredContainer = {
-          name,
-          kind: 'bootstrap',
-          source: b.source,
-          superpowered: false,
-          userData,
-          hash: createHash('sha256').update(JSON.stringify(b)).digest('hex').slice(0, 32),
-        };
-        await rt.syncUserData(name, 'bootstrap', userData);
+        const desired = desiredBootstrapContainer(name, options.settings);
+        if (!desired) return { name, essential, result: 'failed', reason: 'no source set' };
+        await rt.syncUserData(name, 'bootstrap', desired.userData);
         await options.markRan(name); // before the start: a crash mid-run must not loop the boot
         await rt.create(desired);
         await rt.start(name, 'bootstrap');

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { desiredHostContainers, expired } from './desired.js';
+import { createHash } from 'node:crypto';
+import { BUILD_VERSION, desiredBootstrapContainer, desiredContainer, desiredHostContainers, expired, type ContainerInputs } from './desired.js';
 
 const now = new Date('2026-11-25T12:00:00Z');
 
@@ -43,4 +44,67 @@ test('desiredHostContainers() drops a container whose enabled-until has passed',
   assert.ok(expired('2026-11-25T12:00:00Z', now));
   assert.ok(!expired('2026-11-25T12:00:01Z', now));
   assert.ok(!expired(undefined, now));
+});
+
+test('desiredHostContainers() carries command, environment and the registry settings the runtime builds with', () => {
+  const registry = { mirrors: [{ registry: '*', endpoint: ['https://m.example'] }] };
+  const d = desiredHostContainers(
+    {
+      'host-containers': { box: { source: 'oci-archive:/b.tar', enabled: true, command: ['/bin/agent', '-v'], environment: { A: '1' } }, plain: { source: 'oci-archive:/p.tar', enabled: true } },
+      'container-registry': registry,
+    },
+    now,
+  );
+  assert.deepEqual(d.get('box'), { ...d.get('box'), command: ['/bin/agent', '-v'], environment: { A: '1' }, registry });
+  assert.deepEqual(d.get('plain'), { ...d.get('plain'), command: [], environment: {}, registry });
+});
+
+test('desiredContainer() hashes every field the runtime builds from, the name aside', () => {
+  const inputs: ContainerInputs = {
+    name: 'box',
+    kind: 'host',
+    source: 'oci-archive:/a.tar',
+    superpowered: false,
+    userData: Buffer.from('hi'),
+    command: ['/bin/sh'],
+    environment: { A: '1' },
+    registry: { credentials: [{ registry: 'r.example', identitytoken: 't' }] },
+  };
+  const other: { [K in keyof ContainerInputs]: ContainerInputs[K] } = {
+    name: 'other',
+    kind: 'bootstrap',
+    source: 'oci-archive:/b.tar',
+    superpowered: true,
+    userData: Buffer.from('ho'),
+    command: ['/bin/sh', '-c', 'true'],
+    environment: { A: '2' },
+    registry: {},
+  };
+  const h = desiredContainer(inputs).hash;
+  for (const field of Object.keys(inputs) as Array<keyof ContainerInputs>) {
+    const changed = desiredContainer({ ...inputs, [field]: other[field] }).hash;
+    if (field === 'name') assert.equal(changed, h, 'the name is the key, not an input');
+    else assert.notEqual(changed, h, `${field} is part of the hash`);
+  }
+});
+
+test('desiredContainer() gives a container without command or environment the hash an older berth gave it', () => {
+  const registry = { mirrors: [{ registry: '*', endpoint: ['https://m.example'] }] };
+  const settings = { 'host-containers': { admin: { source: 'oci-archive:/a.tar', enabled: true, superpowered: true, 'user-data': 'aGk=' } }, 'container-registry': registry };
+  const before = createHash('sha256')
+    .update(JSON.stringify({ v: BUILD_VERSION, kind: 'host', source: 'oci-archive:/a.tar', superpowered: true, userData: 'aGk=', registry }))
+    .digest('hex')
+    .slice(0, 32);
+  assert.equal(desiredHostContainers(settings, now).get('admin')?.hash, before, 'an upgrade does not restart it');
+});
+
+test('desiredBootstrapContainer() carries its command and the registry settings; none without a source', () => {
+  const settings = {
+    'bootstrap-containers': { setup: { source: 'oci-archive:/s.tar', mode: 'once' as const, command: ['/bin/setup'] }, nosource: { mode: 'always' as const } },
+    'container-registry': { mirrors: [{ registry: '*', endpoint: ['https://m.example'] }] },
+  };
+  const d = desiredBootstrapContainer('setup', settings);
+  assert.deepEqual(d, { ...d, kind: 'bootstrap', command: ['/bin/setup'], environment: {}, registry: settings['container-registry'] });
+  assert.equal(desiredBootstrapContainer('nosource', settings), undefined);
+  assert.equal(desiredBootstrapContainer('missing', settings), undefined);
 });

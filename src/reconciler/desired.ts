@@ -14,10 +14,33 @@ export function expired(enabledUntil: string | undefined, now: Date): boolean {
   return enabledUntil !== undefined && Date.parse(enabledUntil) <= now.getTime();
 }
 
+/** What shapes a container: a DesiredContainer without its hash. */
+export type ContainerInputs = Omit<DesiredContainer, 'hash'>;
+
+/** The inputs with their hash, computed from exactly these fields. */
+export function desiredContainer(inputs: ContainerInputs): DesiredContainer {
+  return { ...inputs, hash: inputHash(inputs) };
+}
+
+function inputHash(i: ContainerInputs): string {
+  const hashed = {
+    v: BUILD_VERSION,
+    kind: i.kind,
+    source: i.source,
+    superpowered: i.superpowered,
+    userData: i.userData?.toString('base64') ?? '',
+    registry: i.registry,
+    // Only when set, so a container using neither keeps the hash an older berth labelled it with
+    // and an upgrade does not restart it.
+    ...(i.command.length > 0 ? { command: i.command } : {}),
+    ...(Object.keys(i.environment).length > 0 ? { environment: i.environment } : {}),
+  };
+  return createHash('sha256').update(JSON.stringify(hashed)).digest('hex').slice(0, 32);
+}
+
 /**
  * The host containers the settings want running: enabled, with a source, not past their
- * `enabled-until`. The hash covers every input that shapes the container, registry settings
- * included (they decide where the image comes from), and nothing else.
+ * `enabled-until`. Registry settings are part of each (they decide where the image comes from).
  */
 export function desiredHostContainers(settings: Settings, now: Date): Map<string, DesiredContainer> {
   const out = new Map<string, DesiredContainer>();
@@ -25,24 +48,37 @@ export function desiredHostContainers(settings: Settings, now: Date): Map<string
   for (const [name, hc] of Object.entries(settings['host-containers'] ?? {})) {
     if (!hc.enabled || expired(hc['enabled-until'], now)) continue;
     if (!hc.source) continue; // reported by status as "enabled without a source"
-    const userData = decodeUserData(name, hc['user-data']);
-    const superpowered = hc.superpowered ?? false;
-    const hash = createHash('sha256')
-      .update(
-        JSON.stringify({
-          v: BUILD_VERSION,
-          kind: 'host',
-          source: hc.source,
-          superpowered,
-          userData: hc['user-data'] ?? '',
-          registry,
-        }),
-      )
-      .digest('hex')
-      .slice(0, 32);
-    out.set(name, { name, kind: 'host', source: hc.source, superpowered, userData, hash });
+    out.set(
+      name,
+      desiredContainer({
+        name,
+        kind: 'host',
+        source: hc.source,
+        superpowered: hc.superpowered ?? false,
+        userData: decodeUserData(name, hc['user-data']),
+        command: hc.command ?? [],
+        environment: hc.environment ?? {},
+        registry,
+      }),
+    );
   }
   return out;
+}
+
+/** The bootstrap container `name` as the settings want it; undefined when it has no source. */
+export function desiredBootstrapContainer(name: string, settings: Settings): DesiredContainer | undefined {
+  const b = settings['bootstrap-containers']?.[name];
+  if (!b?.source) return undefined;
+  return desiredContainer({
+    name,
+    kind: 'bootstrap',
+    source: b.source,
+    superpowered: false,
+    userData: decodeUserData(name, b['user-data']),
+    command: b.command ?? [],
+    environment: {},
+    registry: settings['container-registry'] ?? {},
+  });
 }
 
 export function decodeUserData(name: string, text: string | undefined): Buffer | undefined {

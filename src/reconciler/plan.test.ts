@@ -9,6 +9,9 @@ const desired = (hash = 'h1'): DesiredContainer => ({
   source: 'oci-archive:/a.tar',
   superpowered: true,
   userData: undefined,
+  command: [],
+  environment: {},
+  registry: {},
   hash,
 });
 const actual = (task: TaskState, hash = 'h1'): ActualContainer => ({ name: 'admin', kind: 'host', id: 'admin', hash, task });

@@ -1,8 +1,14 @@
+import type { ContainerRegistrySettings } from '../model/index.js';
+
 /** What berth runs, and what it finds running; the reconciler's vocabulary. */
 
 export type ContainerKind = 'host' | 'bootstrap';
 
-/** A host container as the settings want it (only enabled ones are desired). */
+/**
+ * A container as the settings want it (only enabled host containers are desired). It carries
+ * everything the runtime needs to get the image and build the container, and the runtime reads
+ * nothing else, so the hash on its label always describes what was built.
+ */
 export interface DesiredContainer {
   name: string;
   kind: ContainerKind;
@@ -11,7 +17,13 @@ export interface DesiredContainer {
   superpowered: boolean;
   /** Decoded user data, written to the container's storage before it starts. */
   userData: Buffer | undefined;
-  /** Hash of every input above plus the registry settings: a change replaces the container. */
+  /** The process argv instead of the image's entrypoint + cmd; empty = the image's. */
+  command: readonly string[];
+  /** Variables set over the image's environment; empty for bootstrap containers. */
+  environment: Readonly<Record<string, string>>;
+  /** Mirrors and credentials to pull the image with, as the settings had them. */
+  registry: ContainerRegistrySettings;
+  /** Hash of every input above but the name (./desired.ts): a change replaces the container. */
   hash: string;
 }
 

@@ -8,7 +8,6 @@ import { backoffDelay } from '../lib/backoff.js';
 import { bootstrapClass, defaultClass, superpoweredClass, type ClassInputs, type HostFiles, type PrivilegedHost } from '../oci/classes.js';
 import { generateSpec, type Spec, type SpecOpt } from '../oci/spec.js';
 import { withoutSelinuxLabels } from '../oci/security-opts.js';
-import type { Settings } from '../model/index.js';
 import type { ExitInfo, RuntimePort } from '../reconciler/runtime-port.js';
 import type { ActualContainer, ContainerKind, DesiredContainer, TaskState } from '../reconciler/types.js';
 import { containerIdOf, LABELS } from './container-id.js';
@@ -39,8 +38,6 @@ export interface HostContainerRuntimeOptions {
   /** berth-logger binary, the shim's log driver. */
   logger: string;
   logLimits?: Omit<LogLimits, 'file'>;
-  /** The registry settings, read when an image must be pulled. */
-  registry: () => NonNullable<Settings['container-registry']>;
   log: Logger;
 }
 
@@ -140,7 +137,7 @@ export class HostContainerRuntime implements RuntimePort {
 
   async create(desired: DesiredContainer): Promise<{ imageDigest: string }> {
     const o = this.#o;
-    const image = await o.images.ensure(desired.source, { registry: o.registry() });
+    const image = await o.images.ensure(desired.source, { registry: desired.registry });
     const id = containerIdOf(desired.name, desired.kind);
     const storageDir = this.storageDirOf(desired.name, desired.kind);
     await mkdir(storageDir, { recursive: true, mode: 0o700 });
@@ -150,6 +147,8 @@ export class HostContainerRuntime implements RuntimePort {
       kind: desired.kind,
       image: image.image.config.config ?? {},
       host: { ...o.hostFiles, storageDir },
+      command: desired.command,
+      environment: desired.environment,
     };
     const cls: SpecOpt =
       desired.kind === 'bootstrap'

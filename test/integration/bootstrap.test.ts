@@ -43,7 +43,7 @@ test('bootstrap containers run to completion in parallel; once turns off; essent
   };
   const ran = new Set<string>();
   const turnedOff: string[] = [];
-  const runtime = hostRuntimeFor(ctrd, { settings: () => settings });
+  const runtime = hostRuntimeFor(ctrd);
   const options = {
     runtime,
     settings,

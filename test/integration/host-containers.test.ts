@@ -36,7 +36,7 @@ after(async () => {
 });
 
 function controller(): HostContainerController {
-  const runtime = hostRuntimeFor(ctrd, { settings: () => settings });
+  const runtime = hostRuntimeFor(ctrd);
   const c = new HostContainerController({ runtime, settings: () => settings, logger: silentLogger, stopGraceMs: 500, restartBackoff: { baseMs: 200, maxMs: 1000 } });
   controllers.push(c);
   return c;
