@@ -1,4 +1,4 @@
-import { access, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BerthError } from '../errors/index.js';
 import type { Logger } from '../lib/logger.js';
@@ -7,7 +7,6 @@ import { Datastore } from '../datastore/index.js';
 import { createApiServer } from '../api/index.js';
 import { defaultSettings } from '../model/index.js';
 import { HostContainerController } from '../reconciler/controller.js';
-import { essentialFailures, runBootstrapContainers } from '../reconciler/bootstrap.js';
 import type { HostContainerRuntime } from '../runtime/host-container-runtime.js';
 import { pullImage, TokenCache } from '../images/registry/index.js';
 import { readBerthdState, readLiveBerthdState, removeBerthdState, writeBerthdState } from './berthd-state.js';
@@ -19,6 +18,8 @@ import { removeBerthCgroups } from './cgroup-dirs.js';
 import { processRunning } from './process-identity.js';
 import { RuntimeManager, type ContainerdMode } from './runtime-manager.js';
 import { statusRoutes } from './status-routes.js';
+import { bootRoutes } from './boot-routes.js';
+import { BootSequence } from './boot-sequence.js';
 import { auditRoutes } from './audit-routes.js';
 import { execComponent } from './exec-wiring.js';
 import { applyBootUserData } from './boot-user-data.js';
@@ -56,7 +57,8 @@ export interface BerthdOptions {
  * The running supervisor and berth's only composition root: it builds the subsystems from the paths
  * and the install layout, and starts them as components in order (./component.ts) — runtime
  * manager, exec, API, break-glass expiry, bootstrap containers, reconciler, SSH audit — stopping
- * them in reverse when it exits.
+ * them in reverse when it exits. A failed boot starts no host containers but keeps the API up
+ * (./boot-sequence.ts).
  */
 export class Berthd {
   readonly paths: BerthPaths;
@@ -114,6 +116,7 @@ export class Berthd {
       logger: log,
       ...(this.#options.stopGraceMs !== undefined ? { stopGraceMs: this.#options.stopGraceMs } : {}),
     });
+    const boot = this.#bootSequence(hostRuntime, datastore);
     const audit = new AuditLog({ file: p.auditLog });
     const exec = execComponent({ client, runtime: hostRuntime, audit, fifoDir: p.fifoDir, peers: new PeerCredentials(this.install.peercred), logger: log });
     const api = createApiServer({
@@ -122,7 +125,8 @@ export class Berthd {
       ...(this.#options.apiGroup !== undefined ? { socketGroup: this.#options.apiGroup } : {}),
       logger: log.child({ component: 'api' }),
       routes: [
-        ...statusRoutes({ controller, runtime: this.runtime, boot: () => this.boot, logFileOf: (n) => hostRuntime.logFileOf(n, 'host') }),
+        ...statusRoutes({ controller, runtime: this.runtime, logFileOf: (n) => hostRuntime.logFileOf(n, 'host') }),
+        ...bootRoutes({ boot: () => this.boot, sequence: boot, logFileOf: (n) => hostRuntime.logFileOf(n, 'bootstrap') }),
         ...auditRoutes(audit),
       ],
       upgrades: { '/exec': (upgrade) => exec.handle(upgrade) },
@@ -130,6 +134,7 @@ export class Berthd {
     const breakGlass = new BreakGlassTimer({ datastore, audit, logger: log });
     const sshAudit = new SshAudit({ audit, logger: log, logFileOf: (n) => hostRuntime.logFileOf(n, 'host') });
     let unsubscribe = (): void => undefined;
+    let unfollow = (): void => undefined;
     return [
       { name: 'containerd', start: () => this.runtime.start(), stop: async () => this.runtime.detach() },
       { name: 'containerd client', start: async () => undefined, stop: async () => client.close() },
@@ -137,18 +142,23 @@ export class Berthd {
       { name: 'api', start: () => api.listen(), stop: () => api.close() },
       // Expiries that passed while berthd was down are committed before anything starts.
       { name: 'break-glass expiry', start: () => breakGlass.check(), stop: async () => breakGlass.stop() },
-      { name: 'bootstrap containers', start: () => this.#bootstrap(hostRuntime, datastore), stop: async () => undefined },
+      { name: 'bootstrap containers', start: () => boot.start(), stop: async () => boot.stop() },
       {
         name: 'reconciler',
         start: async () => {
           unsubscribe = datastore.subscribe((keys) => {
-            controller.settingsChanged(keys);
+            boot.settingsChanged(keys);
             if (keys.some((k) => /^(settings\.)?host-containers\.[^.]+\.(enabled|enabled-until)$/.test(k))) void breakGlass.check();
           });
-          await controller.start();
+          // Host containers start only once the boot succeeds, now or after a retry.
+          await boot.whenSucceeded(async () => {
+            unfollow = datastore.subscribe((keys) => controller.settingsChanged(keys));
+            await controller.start();
+          });
         },
         stop: async () => {
           unsubscribe();
+          unfollow();
           await controller.stop();
         },
       },
@@ -171,27 +181,18 @@ export class Berthd {
     });
   }
 
-  /** Runs bootstrap containers once per boot; an essential failure fails the start. */
-  async #bootstrap(rt: HostContainerRuntime, datastore: Datastore): Promise<void> {
-    const ranDir = this.paths.bootstrapRan;
-    await mkdir(ranDir, { recursive: true });
-    const outcomes = await runBootstrapContainers({
+  #bootSequence(rt: HostContainerRuntime, datastore: Datastore): BootSequence {
+    return new BootSequence({
       runtime: rt,
-      settings: datastore.live(),
-      logger: this.#log,
-      ...(this.#options.bootstrapTimeoutMs !== undefined ? { timeoutMs: this.#options.bootstrapTimeoutMs } : {}),
-      ranThisBoot: (name) => access(path.join(ranDir, name)).then(() => true, () => false),
-      markRan: (name) => writeFile(path.join(ranDir, name), new Date().toISOString()),
+      settings: () => datastore.live(),
       setModeOff: async (name) => {
         await datastore.patch('berth-bootstrap', { 'bootstrap-containers': { [name]: { mode: 'off' } } });
         await datastore.commit('berth-bootstrap');
       },
+      runsDir: this.paths.bootstrapRan,
+      logger: this.#log,
+      ...(this.#options.bootstrapTimeoutMs !== undefined ? { timeoutMs: this.#options.bootstrapTimeoutMs } : {}),
     });
-    const failed = essentialFailures(outcomes);
-    if (failed.length > 0) {
-      const list = failed.map((f) => `${f.name} (${f.reason})`).join(', ');
-      throw new BerthError('FAILED_PRECONDITION', `Boot failed: essential bootstrap container ${list}`);
-    }
   }
 
   /**

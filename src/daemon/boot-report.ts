@@ -12,7 +12,25 @@ export interface UserDataOutcome {
   error?: string;
 }
 
+/**
+ * Where the boot is: bootstrap containers run first, and host containers start only once no
+ * essential one failed. A failed boot keeps the API up; it is retried on request (`POST /boot/retry`)
+ * or when bootstrap container settings change.
+ */
+export interface BootstrapReport {
+  /** `running` (bootstrap containers run), `succeeded` (host containers started) or `failed`. */
+  state: 'running' | 'succeeded' | 'failed';
+  /** The essential bootstrap containers that failed (settings names) and why; empty unless failed. */
+  failures: Array<{ name: string; error: string }>;
+  /** Runs of the bootstrap stage by this berthd: 1, plus one per retry. */
+  attempts: number;
+  /** When the state last changed (RFC 3339). */
+  since: string;
+}
+
 /** What berthd found at boot that an operator must be able to read through the API. */
 export interface BootReport {
   userData?: UserDataOutcome;
+  /** The bootstrap stage; `GET /boot` always has it (`running` with 0 attempts before it starts). */
+  bootstrap?: BootstrapReport;
 }

@@ -4,12 +4,31 @@ import type { Logger } from '../lib/logger.js';
 import { desiredBootstrapContainer } from './desired.js';
 import type { RuntimePort } from './runtime-port.js';
 
+/** How a bootstrap container's run ended. */
+export type BootstrapResult = 'ok' | 'failed' | 'timeout';
+
+/**
+ * One run of a bootstrap container in this boot, as recorded: written when it starts (no `result`)
+ * and again when it ends. A run without a result was cut short by berthd stopping.
+ */
+export interface BootstrapRun {
+  startedAt: string;
+  result?: BootstrapResult;
+  exitCode?: number;
+  /** When its process exited (RFC 3339), when it did. */
+  exitedAt?: string;
+  reason?: string;
+}
+
+/** A run that ended. */
+export type EndedRun = BootstrapRun & { result: BootstrapResult };
+
 export interface BootstrapOutcome {
   name: string;
   essential: boolean;
-  /** ok | failed | timeout | skipped */
-  result: 'ok' | 'failed' | 'timeout' | 'skipped';
+  result: BootstrapResult;
   exitCode?: number;
+  exitedAt?: string;
   reason?: string;
 }
 
@@ -19,11 +38,16 @@ export interface BootstrapOptions {
   logger: Logger;
   /** How long one bootstrap container may run. Default 10 min (Bottlerocket has none and hangs the boot). */
   timeoutMs?: number;
-  /** Whether this container already ran in this boot (berthd restarts do not re-run it). */
-  ranThisBoot: (name: string) => Promise<boolean>;
-  markRan: (name: string) => Promise<void>;
+  /**
+   * The run of this container in this boot that stands (a berthd restart does not run it again), or
+   * undefined to run it.
+   */
+  previousRun: (name: string) => Promise<EndedRun | undefined>;
+  /** Records a run as it starts and as it ends. */
+  recordRun: (name: string, run: BootstrapRun) => Promise<void>;
   /** Commits `mode = off` after a successful `once` run. */
   setModeOff: (name: string) => Promise<void>;
+  now?: () => Date;
 }
 
 /** The bootstrap containers to run at this boot: mode once or always, with a source. */
@@ -38,43 +62,60 @@ export function bootstrapsToRun(settings: Settings): Array<[string, BootstrapCon
  */
 export async function runBootstrapContainers(options: BootstrapOptions): Promise<BootstrapOutcome[]> {
   const log = options.logger.child({ component: 'bootstrap' });
-  const timeoutMs = options.timeoutMs ?? 600_000;
-  return Promise.all(
+  const outcomes = await Promise.all(
     bootstrapsToRun(options.settings).map(async ([name, b]): Promise<BootstrapOutcome> => {
       const essential = b.essential ?? false;
-      if (await options.ranThisBoot(name)) return { name, essential, result: 'skipped', reason: 'already ran in this boot' };
-      const rt = options.runtime;
-      try {
-        const desired = desiredBootstrapContainer(name, options.settings);
-        if (!desired) return { name, essential, result: 'failed', reason: 'no source set' };
-        await rt.syncUserData(name, 'bootstrap', desired.userData);
-        await options.markRan(name); // before the start: a crash mid-run must not loop the boot
-        await rt.create(desired);
-        await rt.start(name, 'bootstrap');
-        log.info({ container: name, essential }, 'bootstrap container started');
-        const exit = await rt.waitExit(name, 'bootstrap', { timeoutMs });
-        if (!exit) {
-          await rt.stop(name, 'bootstrap', { graceMs: 5000 });
-          await rt.remove(name, 'bootstrap');
-          return { name, essential, result: 'timeout', reason: `did not finish within ${Math.round(timeoutMs / 1000)} s` };
-        }
-        await rt.remove(name, 'bootstrap');
-        if (exit.exitCode !== 0) return { name, essential, result: 'failed', exitCode: exit.exitCode, reason: `exited with status ${exit.exitCode}` };
-        if (b.mode === 'once') await options.setModeOff(name);
-        return { name, essential, result: 'ok', exitCode: 0 };
-      } catch (err) {
-        await rt.remove(name, 'bootstrap').catch(() => undefined);
-        return { name, essential, result: 'failed', reason: messageOf(err) };
-      }
+      const previous = await options.previousRun(name);
+      if (previous) return { name, essential, ...withoutStart(previous) };
+      const run: BootstrapRun = { startedAt: (options.now?.() ?? new Date()).toISOString() };
+      const ended: EndedRun = { ...run, ...(await runOne({ name, b, run, log }, options)) };
+      await options.recordRun(name, ended);
+      return { name, essential, ...withoutStart(ended) };
     }),
-  ).then((outcomes) => {
-    for (const o of outcomes) {
-      const entry = { container: o.name, essential: o.essential, result: o.result, reason: o.reason };
-      if (o.result === 'ok' || o.result === 'skipped') log.info(entry, 'bootstrap container done');
-      else log.error(entry, 'bootstrap container failed');
+  );
+  for (const o of outcomes) {
+    const entry = { container: o.name, essential: o.essential, result: o.result, reason: o.reason };
+    if (o.result === 'ok') log.info(entry, 'bootstrap container done');
+    else log.error(entry, 'bootstrap container failed');
+  }
+  return outcomes;
+}
+
+/** Creates, starts, waits for (with a timeout) and removes one bootstrap container. */
+async function runOne(
+  { name, b, run, log }: { name: string; b: BootstrapContainerSettings; run: BootstrapRun; log: Logger },
+  options: BootstrapOptions,
+): Promise<Omit<EndedRun, 'startedAt'>> {
+  const rt = options.runtime;
+  const timeoutMs = options.timeoutMs ?? 600_000;
+  try {
+    const desired = desiredBootstrapContainer(name, options.settings);
+    if (!desired) return { result: 'failed', reason: 'no source set' };
+    await rt.syncUserData(name, 'bootstrap', desired.userData);
+    await options.recordRun(name, run); // before the start: a crash mid-run must not loop the boot
+    await rt.create(desired);
+    await rt.start(name, 'bootstrap');
+    log.info({ container: name, essential: b.essential ?? false }, 'bootstrap container started');
+    const exit = await rt.waitExit(name, 'bootstrap', { timeoutMs });
+    if (!exit) {
+      await rt.stop(name, 'bootstrap', { graceMs: 5000 });
+      await rt.remove(name, 'bootstrap');
+      return { result: 'timeout', reason: `did not finish within ${Math.round(timeoutMs / 1000)} s` };
     }
-    return outcomes;
-  });
+    await rt.remove(name, 'bootstrap');
+    const exited = { exitCode: exit.exitCode, ...(exit.exitedAt ? { exitedAt: exit.exitedAt.toISOString() } : {}) };
+    if (exit.exitCode !== 0) return { result: 'failed', ...exited, reason: `exited with status ${exit.exitCode}` };
+    if (b.mode === 'once') await options.setModeOff(name);
+    return { result: 'ok', ...exited };
+  } catch (err) {
+    await rt.remove(name, 'bootstrap').catch(() => undefined);
+    return { result: 'failed', reason: messageOf(err) };
+  }
+}
+
+function withoutStart(run: EndedRun): Omit<BootstrapOutcome, 'name' | 'essential'> {
+  const { startedAt: _, ...rest } = run;
+  return rest;
 }
 
 /** The outcomes that make the boot fail. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HostContainerController } from './controller.js';
-import type { RuntimePort } from './runtime-port.js';
+import type { CreateOptions, RuntimePort } from './runtime-port.js';
 import type { ActualContainer, DesiredContainer } from './types.js';
 import type { Settings } from '../model/index.js';
 import { silentLogger } from '../lib/logger.js';
@@ -179,5 +179,28 @@ test('settingsChanged() looks only at the containers the keys touch; registry ch
   );
   await ctl.idle();
   assert.deepEqual(runtime.calls.filter((c) => c.startsWith('create')).sort(), ['create control', 'create other']);
+  await ctl.stop();
+});
+
+test('a pull that fails and is retried shows as pulling with the registry and the reference, then running', async () => {
+  const { runtime, ctl } = setup({ 'host-containers': { box: { source: '127.0.0.1:1/team/box:v1', enabled: true } } });
+  let pulled!: () => void;
+  const pull = new Promise<void>((resolve) => (pulled = resolve));
+  const create = runtime.create.bind(runtime);
+  runtime.create = async (d: DesiredContainer, options?: CreateOptions) => {
+    options?.onPullRetry?.({ attempt: 1, delayMs: 1000, reason: 'connect ECONNREFUSED 127.0.0.1:1' });
+    await pull;
+    return create(d);
+  };
+  await ctl.start();
+  for (let i = 0; i < 100 && ctl.status()[0]?.state !== 'pulling'; i++) await new Promise((r) => setImmediate(r));
+  const pulling = ctl.status()[0]!;
+  assert.equal(pulling.state, 'pulling');
+  assert.match(pulling.error ?? '', /^Cannot pull 127\.0\.0\.1:1\/team\/box:v1 from registry 127\.0\.0\.1:1: attempt 1 failed \(connect ECONNREFUSED 127\.0\.0\.1:1\); next attempt at /);
+  pulled();
+  await ctl.idle();
+  const running = ctl.status()[0]!;
+  assert.equal(running.state, 'running');
+  assert.equal(running.error, undefined, 'the error goes once the container runs');
   await ctl.stop();
 });

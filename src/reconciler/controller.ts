@@ -4,8 +4,9 @@ import { Backoff, type BackoffOptions } from '../lib/backoff.js';
 import type { Logger } from '../lib/logger.js';
 import { decodeUserData, desiredHostContainers } from './desired.js';
 import { plan } from './plan.js';
-import type { RuntimePort } from './runtime-port.js';
-import type { ContainerStatus } from './status.js';
+import type { PullRetry, RuntimePort } from './runtime-port.js';
+import { pullRetryMessage } from './pull-retry-message.js';
+import type { ContainerState, ContainerStatus } from './status.js';
 import type { ActualContainer, DesiredContainer } from './types.js';
 import { WorkQueue, type HandlerResult } from './work-queue.js';
 
@@ -28,7 +29,7 @@ interface Record {
   restarts: number;
   nextStartAt?: number;
   lastExit?: { code: number; at: Date | undefined };
-  state: string;
+  state: ContainerState;
   since: Date;
   error?: string;
   pid?: number;
@@ -130,7 +131,7 @@ export class HostContainerController {
       if (r?.pid !== undefined && r.state === 'running') out.pid = r.pid;
       if (r?.imageDigest) out.imageDigest = r.imageDigest;
       if (r?.lastExit) out.lastExit = { code: r.lastExit.code, at: r.lastExit.at?.toISOString() };
-      if (r?.error && r.state === 'failed') out.error = r.error;
+      if (r?.error) out.error = r.error;
       if (r?.nextStartAt !== undefined) out.nextRestartAt = new Date(r.nextStartAt).toISOString();
       return out;
     });
@@ -145,7 +146,7 @@ export class HostContainerController {
     return r;
   }
 
-  #setState(r: Record, state: string): void {
+  #setState(r: Record, state: ContainerState): void {
     if (r.state !== state) {
       r.state = state;
       r.since = this.#now();
@@ -189,10 +190,16 @@ export class HostContainerController {
           r.pid = undefined;
           this.#setState(r, 'stopped');
           break;
-        case 'create':
+        case 'create': {
           this.#setState(r, 'starting');
-          r.imageDigest = (await this.#runtime.create(desired as DesiredContainer)).imageDigest;
+          const onPullRetry = (retry: PullRetry) => {
+            r.error = pullRetryMessage((desired as DesiredContainer).source, retry, this.#now());
+            this.#setState(r, 'pulling'); // the puller logs each retry
+          };
+          r.imageDigest = (await this.#runtime.create(desired as DesiredContainer, { onPullRetry })).imageDigest;
+          this.#setState(r, 'starting');
           break;
+        }
         case 'start': {
           this.#setState(r, 'starting');
           r.pid = (await this.#runtime.start(name, 'host')).pid;
@@ -206,6 +213,7 @@ export class HostContainerController {
       }
     }
     if (!desired) {
+      r.error = undefined;
       r.backoff.reset();
       r.nextStartAt = undefined;
       this.#setState(r, this.#idleState(settings, name));
@@ -214,7 +222,7 @@ export class HostContainerController {
   }
 
   /** Why an existing setting runs nothing: disabled, past its enabled-until, or without a source. */
-  #idleState(settings: Settings, name: string): string {
+  #idleState(settings: Settings, name: string): ContainerState {
     const s = settings['host-containers']?.[name];
     if (!s?.enabled) return 'disabled';
     if (!s.source) return 'no-source';

@@ -1,5 +1,19 @@
 import type { ActualContainer, ContainerKind, DesiredContainer } from './types.js';
 
+/** A failed attempt to pull a container's image; the next one follows after `delayMs`. */
+export interface PullRetry {
+  /** The attempt that failed: 1 for the first. */
+  attempt: number;
+  delayMs: number;
+  /** Why it failed (the registry's or the connection's error). */
+  reason: string;
+}
+
+export interface CreateOptions {
+  /** Told of each failed pull attempt that will be retried (the pull goes on). */
+  onPullRetry?: (retry: PullRetry) => void;
+}
+
 export interface ExitInfo {
   exitCode: number;
   exitedAt: Date | undefined;
@@ -18,7 +32,7 @@ export interface RuntimePort {
   /** Writes the decoded user data into the container's storage (0600), or removes it when undefined. */
   syncUserData(name: string, kind: ContainerKind, data: Buffer | undefined): Promise<void>;
   /** Gets the image (import or pull) and creates the container; does not start it. */
-  create(desired: DesiredContainer): Promise<{ imageDigest: string }>;
+  create(desired: DesiredContainer, options?: CreateOptions): Promise<{ imageDigest: string }>;
   /** Starts the task, first deleting a stopped one. */
   start(name: string, kind: ContainerKind): Promise<{ pid: number }>;
   /** SIGTERM, grace, SIGKILL to all; deletes the task. Undefined when there was none. */

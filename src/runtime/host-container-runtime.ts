@@ -8,7 +8,7 @@ import { backoffDelay } from '../lib/backoff.js';
 import { bootstrapClass, defaultClass, superpoweredClass, type ClassInputs, type HostFiles, type PrivilegedHost } from '../oci/classes.js';
 import { generateSpec, type Spec, type SpecOpt } from '../oci/spec.js';
 import { withoutSelinuxLabels } from '../oci/security-opts.js';
-import type { ExitInfo, RuntimePort } from '../reconciler/runtime-port.js';
+import type { CreateOptions, ExitInfo, RuntimePort } from '../reconciler/runtime-port.js';
 import type { ActualContainer, ContainerKind, DesiredContainer, TaskState } from '../reconciler/types.js';
 import { containerIdOf, LABELS } from './container-id.js';
 import { createContainer, removeContainer, snapshotKeyOf, type NewHostContainer } from './container-ops.js';
@@ -135,9 +135,9 @@ export class HostContainerRuntime implements RuntimePort {
     await rename(tmp, file);
   }
 
-  async create(desired: DesiredContainer): Promise<{ imageDigest: string }> {
+  async create(desired: DesiredContainer, options: CreateOptions = {}): Promise<{ imageDigest: string }> {
     const o = this.#o;
-    const image = await o.images.ensure(desired.source, { registry: desired.registry });
+    const image = await o.images.ensure(desired.source, { registry: desired.registry, ...(options.onPullRetry ? { onRetry: options.onPullRetry } : {}) });
     const id = containerIdOf(desired.name, desired.kind);
     const storageDir = this.storageDirOf(desired.name, desired.kind);
     await mkdir(storageDir, { recursive: true, mode: 0o700 });

@@ -6,6 +6,7 @@ import type { ProgressListener } from '../images/progress-events.js';
 import { storedImage } from '../images/stored-image.js';
 import type { Logger } from '../lib/logger.js';
 import { parseImageReference, type RegistryImageReference, type Settings } from '../model/index.js';
+import type { PullRetry } from '../reconciler/runtime-port.js';
 
 /** Pulls a registry image into the content store and unpacks it (src/images' registry puller). */
 export type RegistryPuller = (
@@ -15,6 +16,12 @@ export type RegistryPuller = (
 ) => Promise<ImageResult>;
 
 const ARCHIVE_LABEL = 'berth.io/archive';
+
+export interface EnsureOptions {
+  registry: NonNullable<Settings['container-registry']>;
+  /** Told of each failed pull attempt that will be retried, also when the pull was started by another caller. */
+  onRetry?: (retry: PullRetry) => void;
+}
 
 /**
  * Makes a host container's `source` available in host-containerd: imports an `oci-archive:` (skipped
@@ -26,8 +33,8 @@ export class ImageSource {
   #platform: Platform;
   #log: Logger;
   #puller: RegistryPuller | undefined;
-  /** One import or pull per source at a time; concurrent callers share it. */
-  #inFlight = new Map<string, Promise<ImageResult>>();
+  /** One import or pull per source at a time; concurrent callers share it (and hear of its retries). */
+  #inFlight = new Map<string, { result: Promise<ImageResult>; onRetry: Set<(retry: PullRetry) => void> }>();
   /** What each archive source resolved to last, by the file's fingerprint. */
   #archives = new Map<string, { fingerprint: string; result: ImageResult }>();
 
@@ -38,20 +45,35 @@ export class ImageSource {
     this.#puller = options.puller;
   }
 
-  ensure(source: string, options: { registry: NonNullable<Settings['container-registry']> }): Promise<ImageResult> {
+  async ensure(source: string, options: EnsureOptions): Promise<ImageResult> {
     let running = this.#inFlight.get(source);
     if (!running) {
-      running = this.#ensure(source, options).finally(() => this.#inFlight.delete(source));
+      const onRetry = new Set<(retry: PullRetry) => void>();
+      const result = this.#ensure(source, { registry: options.registry, onRetry: (retry) => onRetry.forEach((listener) => listener(retry)) });
+      running = { result: result.finally(() => this.#inFlight.delete(source)), onRetry };
       this.#inFlight.set(source, running);
     }
-    return running;
+    const { onRetry } = options;
+    if (onRetry) running.onRetry.add(onRetry);
+    try {
+      return await running.result;
+    } finally {
+      if (onRetry) running.onRetry.delete(onRetry);
+    }
   }
 
-  async #ensure(source: string, options: { registry: NonNullable<Settings['container-registry']> }): Promise<ImageResult> {
+  async #ensure(source: string, options: Required<EnsureOptions>): Promise<ImageResult> {
     const ref = parseImageReference(source);
     if (ref.kind === 'registry') {
       if (!this.#puller) throw new BerthError('NOT_IMPLEMENTED', `Cannot pull ${source}: registry pulls are not available`);
-      return this.#puller(this.#client, ref, { name: source, platform: this.#platform, registry: options.registry });
+      return this.#puller(this.#client, ref, {
+        name: source,
+        platform: this.#platform,
+        registry: options.registry,
+        onProgress: (event) => {
+          if (event.kind === 'retry') options.onRetry({ attempt: event.attempt, delayMs: event.delayMs, reason: event.reason });
+        },
+      });
     }
     const info = await stat(ref.path).catch((err) => {
       throw new BerthError('NOT_FOUND', `Image archive ${ref.path} (source '${source}') does not exist`, { cause: err });

@@ -113,9 +113,9 @@ test('apiclient exits non-zero with one error line on bad input, and changes not
     assertOneLineError(await runCli([...s, 'raw', '-m', 'POST', '-u', '/tx/commit?tx=none']), "Transaction 'none' has no pending changes to commit", 5);
     assertOneLineError(await runCli([...s, 'raw', '-u', 'settings']), "Invalid URI 'settings': it must start with '/'", 2);
     assertOneLineError(await runCli([...s, 'get', '/settings', 'host-containers']), 'get takes either one /URI or key prefixes, not both', 2);
-    assertOneLineError(await runCli([...s, 'bogus']), "unknown command 'bogus' (commands: get, set, apply, raw, exec, logs, status, audit, help)", 2);
+    assertOneLineError(await runCli([...s, 'bogus']), "unknown command 'bogus' (commands: get, set, apply, raw, exec, logs, status, audit, retry-boot, help)", 2);
     assertOneLineError(await runCli([...s, 'get', '--zz']), "unknown option '--zz'", 2);
-    assertOneLineError(await runCli([...s, '-v', 'bogus']), "unknown command 'bogus' (commands: get, set, apply, raw, exec, logs, status, audit, help)", 2);
+    assertOneLineError(await runCli([...s, '-v', 'bogus']), "unknown command 'bogus' (commands: get, set, apply, raw, exec, logs, status, audit, retry-boot, help)", 2);
     assertOneLineError(await runCli([...s, 'apply', '-v', '--vv']), "unknown option '--vv'", 2);
     assertOneLineError(await runCli([...s, 'raw']), "required option '-u, --uri <uri>' not specified", 2);
   });

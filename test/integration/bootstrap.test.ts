@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { startTestContainerd, type TestContainerd } from '../helpers/containerd.js';
 import { testImageArchive } from '../helpers/test-image.js';
 import { hostRuntimeFor } from '../helpers/host-runtime.js';
-import { essentialFailures, runBootstrapContainers } from '../../src/reconciler/bootstrap.js';
+import { essentialFailures, runBootstrapContainers, type BootstrapRun } from '../../src/reconciler/bootstrap.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import type { Settings } from '../../src/model/index.js';
 
@@ -41,7 +41,7 @@ test('bootstrap containers run to completion in parallel; once turns off; essent
       disabled: { source, mode: 'off', 'user-data': script('exit 9') },
     },
   };
-  const ran = new Set<string>();
+  const runs = new Map<string, BootstrapRun>();
   const turnedOff: string[] = [];
   const runtime = hostRuntimeFor(ctrd);
   const options = {
@@ -49,8 +49,11 @@ test('bootstrap containers run to completion in parallel; once turns off; essent
     settings,
     logger: silentLogger,
     timeoutMs: 3000,
-    ranThisBoot: async (n: string) => ran.has(n),
-    markRan: async (n: string) => void ran.add(n),
+    previousRun: async (n: string) => {
+      const run = runs.get(n);
+      return run?.result ? { ...run, result: run.result } : undefined;
+    },
+    recordRun: async (n: string, run: BootstrapRun) => void runs.set(n, run),
     setModeOff: async (n: string) => void turnedOff.push(n),
   };
   const started = Date.now();
@@ -62,6 +65,8 @@ test('bootstrap containers run to completion in parallel; once turns off; essent
   assert.deepEqual(turnedOff, ['prepare'], 'once becomes off after success; always stays');
   assert.equal(by['flaky']?.result, 'failed');
   assert.equal(by['flaky']?.exitCode, 3, JSON.stringify(outcomes));
+  assert.ok(Date.parse(by['flaky']?.exitedAt ?? '') >= started, 'when it exited');
+  assert.equal(runs.get('flaky')?.result, 'failed', 'recorded for a later berthd');
   assert.equal(by['hang']?.result, 'timeout');
   assert.match(by['hang']?.reason ?? '', /did not finish within 3 s/);
   assert.deepEqual(essentialFailures(outcomes).map((o) => o.name), ['broken']);
@@ -70,7 +75,7 @@ test('bootstrap containers run to completion in parallel; once turns off; essent
   const left = execFileSync('ctr', ['-a', ctrd.paths.hostContainerd.socket, 'containers', 'ls', '-q'], { encoding: 'utf8' }).trim();
   assert.equal(left, '');
 
-  // A second run in the same boot (a berthd restart) runs nothing again.
+  // A second run in the same boot (a berthd restart) runs nothing again: the recorded runs stand.
   const again = await runBootstrapContainers(options);
-  assert.ok(again.every((o) => o.result === 'skipped'));
+  assert.deepEqual(again, outcomes);
 });

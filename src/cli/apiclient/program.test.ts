@@ -40,7 +40,7 @@ test('runApiclient() returns the exit status a subcommand sets, the status of th
   assert.equal(b.out.stderr, "apiclient: Host container 'x' not found\n");
   const c = io();
   assert.equal(await runApiclient(['nope'], c.io, { extra: [exitWith] }), 2);
-  assert.equal(c.out.stderr, "apiclient: unknown command 'nope' (commands: get, set, apply, raw, exec, logs, status, audit, exit-with, fail, help)\n");
+  assert.equal(c.out.stderr, "apiclient: unknown command 'nope' (commands: get, set, apply, raw, exec, logs, status, audit, retry-boot, exit-with, fail, help)\n");
   const d = io();
   assert.equal(await runApiclient(['help', 'set'], d.io), 0);
   assert.match(d.out.stdout, /Usage: apiclient set/);

@@ -10,6 +10,7 @@ import { registerExec } from './exec.js';
 import { registerLogs } from './logs.js';
 import { registerStatus } from './status.js';
 import { registerAudit } from './audit.js';
+import { registerRetryBoot } from './retry-boot.js';
 
 /**
  * The `apiclient` program: global `-s/--socket-path` and `-v/--verbose`, one file per subcommand.
@@ -18,7 +19,7 @@ import { registerAudit } from './audit.js';
 export type Register = (program: Command, ctx: CommandContext) => void;
 
 export const DEFAULT_SOCKET_PATH = '/run/berth/api.sock';
-const BUILT_IN: readonly Register[] = [registerGet, registerSet, registerApply, registerRaw, registerExec, registerLogs, registerStatus, registerAudit];
+const BUILT_IN: readonly Register[] = [registerGet, registerSet, registerApply, registerRaw, registerExec, registerLogs, registerStatus, registerAudit, registerRetryBoot];
 
 export function buildProgram(io: ApiclientIo, { extra = [] }: { extra?: readonly Register[] } = {}): { program: Command; ctx: CommandContext } {
   const program = new Command('apiclient')

@@ -1,0 +1,132 @@
+import { BerthError, messageOf } from '../errors/index.js';
+import type { Logger } from '../lib/logger.js';
+import type { Settings } from '../model/index.js';
+import { essentialFailures, runBootstrapContainers, type EndedRun } from '../reconciler/bootstrap.js';
+import { bootstrapStatuses, type BootstrapContainerStatus } from '../reconciler/bootstrap-status.js';
+import type { RuntimePort } from '../reconciler/runtime-port.js';
+import type { BootstrapReport } from './boot-report.js';
+import { BootstrapRuns } from './bootstrap-runs.js';
+
+export interface BootSequenceOptions {
+  runtime: RuntimePort;
+  /** The live settings, read at each run. */
+  settings: () => Settings;
+  /** Commits `mode = off` after a successful `once` run. */
+  setModeOff: (name: string) => Promise<void>;
+  /** Where the runs of this boot are recorded (under /run). */
+  runsDir: string;
+  logger: Logger;
+  /** Longest a bootstrap container may run. Default 10 min. */
+  timeoutMs?: number;
+  now?: () => Date;
+}
+
+const BOOTSTRAP_KEY = /^(settings\.)?bootstrap-containers\./;
+
+/**
+ * The boot's order, Bottlerocket's: bootstrap containers run to completion, then host containers
+ * start. When an essential one fails, host containers stay unstarted but berthd stays up, so the
+ * failure can be read and the settings corrected through the API; the boot is then retried, on
+ * request or because bootstrap container settings changed. A retry runs again only the containers
+ * that did not succeed in this boot.
+ */
+export class BootSequence {
+  readonly #o: BootSequenceOptions;
+  readonly #log: Logger;
+  /** Loaded by start(). */
+  #runs: BootstrapRuns | undefined;
+  #report: BootstrapReport;
+  /** Started once the boot succeeds (the reconciler). */
+  #next: (() => Promise<void>) | undefined;
+  /** The bootstrap settings the last failed attempt ended with: a change to them is a fix to try. */
+  #failedWith = '';
+  #stopped = false;
+
+  constructor(options: BootSequenceOptions) {
+    this.#o = options;
+    this.#log = options.logger.child({ component: 'boot' });
+    this.#report = { state: 'running', failures: [], attempts: 0, since: this.#now() };
+  }
+
+  report(): BootstrapReport {
+    return this.#report;
+  }
+
+  statuses(): BootstrapContainerStatus[] {
+    return bootstrapStatuses(this.#o.settings(), this.#runs?.all ?? new Map());
+  }
+
+  /** The first run: containers that already ran in this boot (an earlier berthd) are not run again. */
+  async start(): Promise<void> {
+    const runs = await BootstrapRuns.load(this.#o.runsDir);
+    this.#runs = runs;
+    await this.#attempt(runs, (name) => runs.ended(name));
+  }
+
+  /** Runs `next` once the boot has succeeded: now, or after a retry succeeds. */
+  async whenSucceeded(next: () => Promise<void>): Promise<void> {
+    this.#next = next;
+    if (this.#report.state === 'succeeded') await next();
+  }
+
+  /** Retries a failed boot in the background; its progress is in report(). */
+  retry(): BootstrapReport {
+    const runs = this.#runs;
+    if (this.#report.state === 'running' || !runs) return this.#report;
+    if (this.#report.state === 'succeeded') throw new BerthError('FAILED_PRECONDITION', 'The boot has not failed: there is nothing to retry');
+    this.#log.info({ attempt: this.#report.attempts + 1 }, 'retrying the boot');
+    const succeeded = (name: string) => {
+      const run = runs.ended(name);
+      return run?.result === 'ok' ? run : undefined;
+    };
+    void this.#attempt(runs, succeeded).catch((err) => this.#log.error({ err: messageOf(err) }, 'boot retry failed'));
+    return this.#report;
+  }
+
+  /** After a failed boot, a change to bootstrap container settings retries it. */
+  settingsChanged(keys: readonly string[]): void {
+    if (this.#report.state !== 'failed' || !keys.some((k) => BOOTSTRAP_KEY.test(k))) return;
+    if (this.#bootstrapSettings() === this.#failedWith) return; // berth's own `once` → `off`
+    this.retry();
+  }
+
+  /** A retry still running is left to finish; nothing starts after this. */
+  stop(): void {
+    this.#stopped = true;
+  }
+
+  async #attempt(runs: BootstrapRuns, previousRun: (name: string) => EndedRun | undefined): Promise<void> {
+    this.#setReport({ state: 'running', failures: [], attempts: this.#report.attempts + 1 });
+    const outcomes = await runBootstrapContainers({
+      runtime: this.#o.runtime,
+      settings: this.#o.settings(),
+      logger: this.#o.logger,
+      ...(this.#o.timeoutMs !== undefined ? { timeoutMs: this.#o.timeoutMs } : {}),
+      previousRun: async (name) => previousRun(name),
+      recordRun: (name, run) => runs.record(name, run),
+      setModeOff: this.#o.setModeOff,
+    });
+    const failed = essentialFailures(outcomes);
+    if (failed.length > 0) {
+      this.#failedWith = this.#bootstrapSettings();
+      const failures = failed.map((f) => ({ name: f.name, error: f.reason ?? f.result }));
+      this.#setReport({ state: 'failed', failures, attempts: this.#report.attempts });
+      this.#log.error({ failures }, 'boot failed: host containers are not started until a retry succeeds');
+      return;
+    }
+    this.#setReport({ state: 'succeeded', failures: [], attempts: this.#report.attempts });
+    if (!this.#stopped) await this.#next?.();
+  }
+
+  #setReport(report: Omit<BootstrapReport, 'since'>): void {
+    this.#report = { ...report, since: this.#now() };
+  }
+
+  #bootstrapSettings(): string {
+    return JSON.stringify(this.#o.settings()['bootstrap-containers'] ?? {});
+  }
+
+  #now(): string {
+    return (this.#o.now?.() ?? new Date()).toISOString();
+  }
+}
