@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startTestContainerd, type TestContainerd } from '../helpers/containerd.js';
 import { testImageArchive, layoutDirOf } from '../helpers/test-image.js';
+import { ctrRunStatus, FILE_MATCHES, fileCheck } from '../helpers/ctr-run.js';
 import { importImage } from '../../src/images/import.js';
 import { hostPlatform } from '../../src/images/platform.js';
 import { BerthError } from '../../src/errors/index.js';
@@ -24,7 +25,7 @@ function ctr(...args: string[]): string {
 }
 
 test('importImage() imports an OCI archive: content, image record, unpacked snapshots, GC labels', async () => {
-  const archive = await testImageArchive({ extraFiles: { '/etc/hello': 'hi\n' }, cmd: ['/bin/sh', '-c', 'cat /etc/hello'] });
+  const archive = await testImageArchive({ extraFiles: { '/etc/hello': 'hi\n' }, cmd: fileCheck('/etc/hello', 'hi') });
   const res = await importImage(ctrd.client, { path: archive, name: 'test/one:1', platform });
   assert.equal(res.name, 'test/one:1');
   assert.equal(res.layersApplied, 2);
@@ -42,8 +43,7 @@ test('importImage() imports an OCI archive: content, image record, unpacked snap
   assert.equal(layer.labels['containerd.io/uncompressed'], res.image.config.rootfs.diff_ids[1]);
 
   // Run it with ctr to prove the unpacked rootfs is usable by containerd.
-  const out = ctr('run', '--rm', 'test/one:1', `imp-${process.pid}`);
-  assert.equal(out, 'hi\n');
+  assert.equal(ctrRunStatus(ctrd.paths.hostContainerd.socket, 'import-test', 'test/one:1', `imp-${process.pid}`), FILE_MATCHES, 'the imported image runs and holds its file');
 
   // After GC (no lease left), everything the image needs is still there.
   await ctrd.client.leases.list().then((ls) => Promise.all(ls.map((l) => ctrd.client.leases.delete(l.id, { sync: true }))));

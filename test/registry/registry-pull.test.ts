@@ -14,6 +14,7 @@ import { multiPlatformLayout, pushLayout, testLayout } from './registry-images.j
 import { recordingLogger } from './recording-logger.js';
 import type { RegistryPuller } from '../../src/runtime/image-source.js';
 import { registryRef, usePullFixture } from './pull-fixture.js';
+import { ctrRunStatus, FILE_MATCHES, fileCheck } from '../helpers/ctr-run.js';
 
 // pullImage is what the daemon's ImageSource expects of a registry puller.
 const puller: RegistryPuller = pullImage;
@@ -31,7 +32,7 @@ async function missing(digest: string): Promise<boolean> {
 }
 
 test('pullImage() pulls anonymously from a loopback registry into containerd, ready to run', async () => {
-  const layout = await testLayout({ extraFiles: { '/etc/pulled': 'pulled anonymously\n' }, cmd: ['/bin/cat', '/etc/pulled'] });
+  const layout = await testLayout({ extraFiles: { '/etc/pulled': 'pulled anonymously\n' }, cmd: fileCheck('/etc/pulled', 'pulled anonymously') });
   const name = `${f.registry.host}/test/anon:v1`;
   pushLayout(layout, 'latest', name);
   const pushed = execFileSync('skopeo', ['inspect', '--tls-verify=false', '--format', '{{.Digest}}', `docker://${name}`], { encoding: 'utf8' }).trim();
@@ -51,7 +52,7 @@ test('pullImage() pulls anonymously from a loopback registry into containerd, re
   const done = events.filter((e) => e.kind === 'blob' && e.digest === top.digest && e.bytes === top.size);
   assert.ok(done.length > 0, 'progress reports the layer complete');
   assert.ok(events.some((e) => e.kind === 'done' && e.name === name));
-  assert.equal(ctr('run', '--rm', name, `anon-${process.pid}`), 'pulled anonymously\n');
+  assert.equal(ctrRunStatus(f.ctrd.paths.hostContainerd.socket, 'default', name, `anon-${process.pid}`), FILE_MATCHES, 'the pulled image runs and holds its file');
 
   // By digest: the same image, nothing to unpack again.
   const byDigestName = `${f.registry.host}/test/anon@${pushed}`;
@@ -123,7 +124,7 @@ test('pullImage() refuses an http:// mirror for a host that is not loopback, bef
 
 test('pullImage() uses the stored image when the registry is unreachable, and says clearly when there is none', async () => {
   const own = await TestRegistry.start(path.join(f.work, 'registry-down'));
-  const layout = await testLayout({ extraFiles: { '/cached': 'served from the cache\n' }, cmd: ['/bin/cat', '/cached'] });
+  const layout = await testLayout({ extraFiles: { '/cached': 'served from the cache\n' }, cmd: fileCheck('/cached', 'served from the cache') });
   const name = `${own.host}/test/cached:v1`;
   pushLayout(layout, 'latest', name);
   const first = await pullImage(f.ctrd.client, registryRef(name), { name, platform, retry });
@@ -141,7 +142,7 @@ test('pullImage() uses the stored image when the registry is unreachable, and sa
   const warning = log.entries.find((e) => e.level === 'warn' && /using the image already stored/.test(e.msg));
   assert.ok(warning, 'the fallback is logged');
   assert.deepEqual(warning.fields.hosts, [own.host]);
-  assert.equal(ctr('run', '--rm', name, `cached-${process.pid}`), 'served from the cache\n');
+  assert.equal(ctrRunStatus(f.ctrd.paths.hostContainerd.socket, 'default', name, `cached-${process.pid}`), FILE_MATCHES, 'the cached image runs and holds its file');
 
   const never = `${own.host}/test/never:v1`;
   await assert.rejects(pullImage(f.ctrd.client, registryRef(never), { name: never, platform, retry }), (e: unknown) => {
