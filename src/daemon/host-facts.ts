@@ -3,6 +3,7 @@ import path from 'node:path';
 import { capabilitiesFromMask } from '../oci/capability-opts.js';
 import { deviceNumbers } from '../oci/device-opts.js';
 import type { LinuxDevice } from '../oci/spec.js';
+import type { OomKillCounter } from '../runtime/oom-kills.js';
 
 /** Whether the kernel has SELinux enabled (selinuxfs mounted); labels are only applied then. */
 export function selinuxEnabled(): boolean {
@@ -61,4 +62,16 @@ export function hostDevices(dir = '/dev'): LinuxDevice[] {
 /** Host paths privileged containers get when they exist. */
 export function existingPrivilegedPaths(): string[] {
   return ['/lib/modules', '/usr/src/kernels', '/sys/firmware', '/sys/kernel/debug'].filter((p) => existsSync(p));
+}
+
+/**
+ * Where the memory controller counts OOM kills per cgroup: its own v1 hierarchy, or the v2 one when
+ * that has the controller. Undefined on a host without it (containers then never show `oom-killed`).
+ */
+export function oomKillCounter(cgroupRoot = '/sys/fs/cgroup'): OomKillCounter | undefined {
+  const v1 = path.join(cgroupRoot, 'memory');
+  if (existsSync(path.join(v1, 'memory.oom_control'))) return { root: v1, file: 'memory.oom_control' };
+  const v2 = path.join(cgroupRoot, 'cgroup.controllers');
+  const controllers = existsSync(v2) ? readFileSync(v2, 'utf8').split(/\s+/) : [];
+  return controllers.includes('memory') ? { root: cgroupRoot, file: 'memory.events' } : undefined;
 }

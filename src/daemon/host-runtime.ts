@@ -3,7 +3,7 @@ import { hostPlatform } from '../images/platform.js';
 import type { Logger } from '../lib/logger.js';
 import { HostContainerRuntime } from '../runtime/host-container-runtime.js';
 import { ImageSource, type RegistryPuller } from '../runtime/image-source.js';
-import { currentCapabilities, existingPrivilegedPaths, hostDevices, selinuxEnabled } from './host-facts.js';
+import { currentCapabilities, existingPrivilegedPaths, hostDevices, oomKillCounter, selinuxEnabled } from './host-facts.js';
 import type { InstallPaths } from './install-paths.js';
 import type { BerthPaths } from './paths.js';
 
@@ -19,6 +19,7 @@ export function createHostRuntime(options: {
   logger: Logger;
 }): HostContainerRuntime {
   const { client, paths: p, install, logger } = options;
+  const oomCounter = oomKillCounter();
   return new HostContainerRuntime({
     client,
     images: new ImageSource({
@@ -33,6 +34,7 @@ export function createHostRuntime(options: {
       containerLogs: p.containerLogs,
       runcRoot: p.hostContainerd.runcRoot,
       cgroupParent: p.hostContainerd.cgroupParent,
+      ...(oomCounter ? { oomKillCounter: oomCounter } : {}),
     },
     hostFiles: {
       apiSocketDir: p.run,

@@ -3,6 +3,8 @@ export { parseImageReference, formatImageReference } from './image-reference.js'
 export type { ImageReference, RegistryImageReference, OciArchiveReference } from './image-reference.js';
 export { validateSettings, validateSettingsPatch } from './validate-settings.js';
 export type { SettingsChange } from './validate-settings.js';
+export { resourceLimits } from './resources-setting.js';
+export type { ResourceLimits, ResourcesSettings } from './resources-setting.js';
 export { defaultSettings } from './defaults.js';
 export type { DefaultSettingsOptions } from './defaults.js';
 export { mergeSettings, changedKeys } from './effective-settings.js';

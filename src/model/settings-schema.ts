@@ -11,16 +11,23 @@ import {
 import { validateCommand } from './command-setting.js';
 import { validateEnvironment } from './environment-setting.js';
 import { validateRegistryCredentials, validateRegistryMirrors } from './registry-settings.js';
+import { RESOURCES_FIELDS } from './resources-setting.js';
 import { keySegments, toFullKey } from './settings-keys.js';
 import { CONTAINER_NAME_PATTERN } from './settings.js';
 
 /**
  * The shape of the settings tree: each section is either a map of named containers whose fields
- * are listed here, or a table of fields. Every leaf has one validator.
+ * are listed here, or a table of fields. A field is a leaf with one validator, or a table of such
+ * leaves (`host-containers.<name>.resources.memory`).
  */
 export interface SectionSchema {
   /** True for `<section>.<name>.<field>`, false for `<section>.<field>`. */
   named: boolean;
+  fields: Readonly<Record<string, FieldValidator | TableField>>;
+}
+
+/** A field that is a table of leaves, each a setting of its own. */
+export interface TableField {
   fields: Readonly<Record<string, FieldValidator>>;
 }
 
@@ -35,6 +42,7 @@ export const SETTINGS_SCHEMA: Readonly<Record<string, SectionSchema>> = {
       'enabled-until': validateTimestamp,
       command: validateCommand,
       environment: validateEnvironment,
+      resources: { fields: RESOURCES_FIELDS },
     },
   },
   'bootstrap-containers': {
@@ -76,6 +84,7 @@ export type SchemaNode =
   | { kind: 'root' }
   | { kind: 'section'; section: SectionSchema }
   | { kind: 'container'; section: SectionSchema }
+  | { kind: 'table'; table: TableField }
   | { kind: 'field'; validate: FieldValidator };
 
 /** Resolves a path below `settings`; throws INVALID_ARGUMENT naming the first unknown segment. */
@@ -93,13 +102,17 @@ export function resolveSchemaPath(segments: readonly string[]): SchemaNode {
     if (rest.length === 1) return { kind: 'container', section };
     fieldAt = 2;
   }
-  const fieldName = segments[fieldAt]!;
-  const validate = section.fields[fieldName];
-  if (validate === undefined || !Object.hasOwn(section.fields, fieldName)) {
-    throw unknown(segments.slice(0, fieldAt + 1), Object.keys(section.fields));
-  }
-  if (segments.length > fieldAt + 1) throw unknown(segments.slice(0, fieldAt + 2), []);
-  return { kind: 'field', validate };
+  return resolveField(section.fields, segments, fieldAt);
+}
+
+/** The field `segments[at]` of `fields`, or the leaf below it when that field is a table. */
+function resolveField(fields: SectionSchema['fields'], segments: readonly string[], at: number): SchemaNode {
+  const name = segments[at]!;
+  const field = fields[name];
+  if (field === undefined || !Object.hasOwn(fields, name)) throw unknown(segments.slice(0, at + 1), Object.keys(fields));
+  if (typeof field !== 'function') return segments.length === at + 1 ? { kind: 'table', table: field } : resolveField(field.fields, segments, at + 1);
+  if (segments.length > at + 1) throw unknown(segments.slice(0, at + 2), []);
+  return { kind: 'field', validate: field };
 }
 
 /** `key` as a full key (`settings.` added) after checking that it names a known setting or table. */

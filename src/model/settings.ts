@@ -1,3 +1,5 @@
+import type { ResourcesSettings } from './resources-setting.js';
+
 /**
  * The settings berth understands (docs/api.md, "Settings"), with Bottlerocket's key names so its documentation
  * and user-data files carry over. Every field is optional in the tree: the datastore stores only what
@@ -29,6 +31,8 @@ export interface HostContainerSettings {
   command?: string[];
   /** Variables added to the image's environment (./environment-setting.ts). Optional. */
   environment?: Record<string, string>;
+  /** cgroup limits: memory, cpu-shares, cpu-quota, pids-max (./resources-setting.ts). Optional; each absent = no limit. */
+  resources?: ResourcesSettings;
 }
 
 export interface BootstrapContainerSettings {

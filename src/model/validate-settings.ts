@@ -55,15 +55,18 @@ function walk(input: unknown, visit: Visit): void {
         visit.unset(tableKey);
         continue;
       }
-      for (const [field, value] of Object.entries(expectTable(tableValue, tableKey))) {
-        const key = [...tableKey, field];
-        const node = resolveSchemaPath(key);
-        if (node.kind !== 'field') throw new BerthError('INTERNAL', `Schema has no field at ${describeKey(key)}`);
-        if (value === null) visit.unset(key);
-        else visit.set(key, node.validate(value, key));
-      }
+      for (const [field, value] of Object.entries(expectTable(tableValue, tableKey))) walkField([...tableKey, field], value, visit);
     }
   }
+}
+
+/** One field: a leaf to validate, or a table field whose leaves are walked in turn. */
+function walkField(key: string[], value: unknown, visit: Visit): void {
+  const node = resolveSchemaPath(key);
+  if (value === null) visit.unset(key);
+  else if (node.kind === 'table') for (const [field, v] of Object.entries(expectTable(value, key))) walkField([...key, field], v, visit);
+  else if (node.kind === 'field') visit.set(key, node.validate(value, key));
+  else throw new BerthError('INTERNAL', `Schema has no field at ${describeKey(key)}`);
 }
 
 const full = (key: string[]): string => [SETTINGS_ROOT, ...key].join('.');

@@ -1,7 +1,9 @@
+import type { ResourceLimits } from '../model/index.js';
 import { SELINUX_LABELS } from './labels.js';
 import { compose, type LinuxDevice, type Mount, type SpecOpt } from './spec.js';
 import { withEnv, withEnvTable, withImageConfig, type ImageProcessConfig } from './process-opts.js';
 import { withHostNamespace } from './namespace-opts.js';
+import { withResources } from './resource-opts.js';
 import { bindMount, CGROUP_MOUNT, withMounts, withRootfsPropagation, withWritableMountType } from './mount-opts.js';
 import { withAddedCapabilities, withAllCurrentCapabilities } from './capability-opts.js';
 import { withAllDevicesAllowed, withDefaultUnixDevices, withHostDevices } from './device-opts.js';
@@ -64,6 +66,8 @@ export interface ClassInputs {
   kind: ContainerKind;
   image: ImageProcessConfig;
   host: HostFiles;
+  /** cgroup limits. Optional; none by default. */
+  resources?: ResourceLimits;
   /** Extra environment (proxy settings). */
   env?: readonly string[];
   /** The process argv instead of the image's entrypoint + cmd. Optional; empty = the image's. */
@@ -95,6 +99,7 @@ export function hostContainerBase(inputs: ClassInputs): SpecOpt {
     withMounts(mounts),
     withUnmaskedPaths(['/sys/firmware']),
     withMountLabel(SELINUX_LABELS.hostContainerMount),
+    withResources(inputs.resources ?? {}),
   );
 }
 

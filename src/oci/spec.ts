@@ -64,12 +64,22 @@ export interface Process {
 
 export type NamespaceType = 'pid' | 'ipc' | 'uts' | 'mount' | 'network' | 'cgroup' | 'user';
 
+/** cgroup settings (runtime-spec config-linux.md "Control groups"); absent fields are not limited. */
+export interface Resources {
+  devices: DeviceRule[];
+  /** Bytes. */
+  memory?: { limit: number };
+  /** `shares`: relative weight; `quota` µs of CPU time per `period` µs. */
+  cpu?: { shares?: number; quota?: number; period?: number };
+  pids?: { limit: number };
+}
+
 export interface Linux {
   namespaces: Array<{ type: NamespaceType; path?: string }>;
   maskedPaths: string[];
   readonlyPaths: string[];
   cgroupsPath: string;
-  resources: { devices: DeviceRule[] };
+  resources: Resources;
   devices?: LinuxDevice[];
   seccomp?: Seccomp;
   mountLabel?: string;

@@ -38,6 +38,7 @@ class TableRuntime implements RuntimePort {
     const c = this.containers.get(name)!;
     c.task = 'running';
     c.pid = ++this.#pid;
+    delete c.oomKilled; // a new task, a new cgroup
     return { pid: c.pid };
   }
   async stop(name: string) {
@@ -58,11 +59,12 @@ class TableRuntime implements RuntimePort {
     this.#onChange = onChange;
     return { close: () => undefined };
   }
-  /** The container's process dies (as an event from containerd would say). */
-  exit(name: string, code: number) {
+  /** The container's process dies (as an event from containerd would say), maybe killed by the OOM killer. */
+  exit(name: string, code: number, how: { oomKilled?: true } = {}) {
     const c = this.containers.get(name)!;
     c.task = 'stopped';
     c.exitCode = code;
+    if (how.oomKilled) c.oomKilled = true;
     this.#onChange?.(name, 'host');
   }
 }
@@ -202,5 +204,25 @@ test('a pull that fails and is retried shows as pulling with the registry and th
   const running = ctl.status()[0]!;
   assert.equal(running.state, 'running');
   assert.equal(running.error, undefined, 'the error goes once the container runs');
+  await ctl.stop();
+});
+
+test('an exit the OOM killer caused shows as oom-killed in lastExit until a later exit without it', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'] });
+  const { runtime, ctl } = setup({ 'host-containers': { control } });
+  await ctl.start();
+  await ctl.idle();
+  runtime.exit('control', 137, { oomKilled: true });
+  await ctl.idle();
+  assert.deepEqual(ctl.status()[0]!.lastExit, { code: 137, at: undefined, reason: 'oom-killed' });
+  assert.equal(ctl.status()[0]!.state, 'restarting');
+  t.mock.timers.tick(1000);
+  await new Promise((r) => setImmediate(r));
+  await ctl.idle();
+  assert.equal(ctl.status()[0]!.restarts, 1);
+  assert.deepEqual(ctl.status()[0]!.lastExit, { code: 137, at: undefined, reason: 'oom-killed' }, 'kept while it runs again');
+  runtime.exit('control', 1);
+  await ctl.idle();
+  assert.deepEqual(ctl.status()[0]!.lastExit, { code: 1, at: undefined });
   await ctl.stop();
 });

@@ -6,7 +6,7 @@ import { decodeUserData, desiredHostContainers } from './desired.js';
 import { plan } from './plan.js';
 import type { PullRetry, RuntimePort } from './runtime-port.js';
 import { pullRetryMessage } from './pull-retry-message.js';
-import type { ContainerState, ContainerStatus } from './status.js';
+import type { ContainerState, ContainerStatus, ExitReason } from './status.js';
 import type { ActualContainer, DesiredContainer } from './types.js';
 import { WorkQueue, type HandlerResult } from './work-queue.js';
 
@@ -28,7 +28,7 @@ interface Record {
   backoff: Backoff;
   restarts: number;
   nextStartAt?: number;
-  lastExit?: { code: number; at: Date | undefined };
+  lastExit?: { code: number; at: Date | undefined; reason?: ExitReason };
   state: ContainerState;
   since: Date;
   error?: string;
@@ -130,7 +130,7 @@ export class HostContainerController {
       if (s?.['enabled-until']) out.desired.enabledUntil = s['enabled-until'];
       if (r?.pid !== undefined && r.state === 'running') out.pid = r.pid;
       if (r?.imageDigest) out.imageDigest = r.imageDigest;
-      if (r?.lastExit) out.lastExit = { code: r.lastExit.code, at: r.lastExit.at?.toISOString() };
+      if (r?.lastExit) out.lastExit = { code: r.lastExit.code, at: r.lastExit.at?.toISOString(), ...(r.lastExit.reason ? { reason: r.lastExit.reason } : {}) };
       if (r?.error) out.error = r.error;
       if (r?.nextStartAt !== undefined) out.nextRestartAt = new Date(r.nextStartAt).toISOString();
       return out;
@@ -240,9 +240,9 @@ export class HostContainerController {
       const delay = r.backoff.failed(now);
       r.nextStartAt = now + delay;
       r.restarts++;
-      if (actual.exitCode !== undefined) r.lastExit = { code: actual.exitCode, at: actual.exitedAt };
+      if (actual.exitCode !== undefined) r.lastExit = { code: actual.exitCode, at: actual.exitedAt, ...(actual.oomKilled ? { reason: 'oom-killed' as const } : {}) };
       this.#setState(r, 'restarting');
-      this.#log.warn({ container: actual.name, exitCode: actual.exitCode, restartInMs: delay }, 'container exited; restarting');
+      this.#log.warn({ container: actual.name, exitCode: actual.exitCode, oomKilled: actual.oomKilled, restartInMs: delay }, 'container exited; restarting');
     }
     return r.nextStartAt > now ? r.nextStartAt - now : undefined;
   }

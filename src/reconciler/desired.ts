@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { decodeBase64, type Settings } from '../model/index.js';
+import { resourceLimits } from '../model/index.js';
 import { BerthError } from '../errors/index.js';
 import type { DesiredContainer } from './types.js';
 
@@ -34,6 +35,7 @@ function inputHash(i: ContainerInputs): string {
     // and an upgrade does not restart it.
     ...(i.command.length > 0 ? { command: i.command } : {}),
     ...(Object.keys(i.environment).length > 0 ? { environment: i.environment } : {}),
+    ...(Object.keys(i.resources).length > 0 ? { resources: i.resources } : {}),
   };
   return createHash('sha256').update(JSON.stringify(hashed)).digest('hex').slice(0, 32);
 }
@@ -56,6 +58,7 @@ export function desiredHostContainers(settings: Settings, now: Date): Map<string
         source: hc.source,
         superpowered: hc.superpowered ?? false,
         userData: decodeUserData(name, hc['user-data']),
+        resources: resourceLimits(hc.resources),
         command: hc.command ?? [],
         environment: hc.environment ?? {},
         registry,
@@ -75,6 +78,7 @@ export function desiredBootstrapContainer(name: string, settings: Settings): Des
     source: b.source,
     superpowered: false,
     userData: decodeUserData(name, b['user-data']),
+    resources: {},
     command: b.command ?? [],
     environment: {},
     registry: settings['container-registry'] ?? {},

@@ -9,6 +9,7 @@ const desired = (hash = 'h1'): DesiredContainer => ({
   source: 'oci-archive:/a.tar',
   superpowered: true,
   userData: undefined,
+  resources: {},
   command: [],
   environment: {},
   registry: {},

@@ -21,6 +21,9 @@ export type ContainerState =
   | 'no-source'
   | 'failed';
 
+/** Why a container's process exited, when berth can tell: `oom-killed` by the kernel at its memory limit. */
+export type ExitReason = 'oom-killed';
+
 /** What `GET /host-containers` and `apiclient status` report per container. */
 export interface ContainerStatus {
   name: string;
@@ -36,7 +39,8 @@ export interface ContainerStatus {
   imageDigest?: string;
   /** Restarts after exits since berthd started. */
   restarts: number;
-  lastExit?: { code: number; at: string | undefined };
+  /** How its process last exited; `reason` when berth knows why (the OOM killer, at its memory limit). */
+  lastExit?: { code: number; at: string | undefined; reason?: ExitReason };
   /** When the state last changed (RFC 3339). */
   since: string;
   /** Why the last attempt to bring it to its desired state failed; kept until one succeeds. */

@@ -1,4 +1,5 @@
 import type { ContainerRegistrySettings } from '../model/index.js';
+import type { ResourceLimits } from '../model/index.js';
 
 /** What berth runs, and what it finds running; the reconciler's vocabulary. */
 
@@ -17,6 +18,8 @@ export interface DesiredContainer {
   superpowered: boolean;
   /** Decoded user data, written to the container's storage before it starts. */
   userData: Buffer | undefined;
+  /** cgroup limits (memory, CPU, pids); empty = none. Always empty for bootstrap containers. */
+  resources: ResourceLimits;
   /** The process argv instead of the image's entrypoint + cmd; empty = the image's. */
   command: readonly string[];
   /** Variables set over the image's environment; empty for bootstrap containers. */
@@ -41,6 +44,8 @@ export interface ActualContainer {
   pid?: number;
   exitCode?: number;
   exitedAt?: Date;
+  /** Set when the task stopped and the kernel's OOM killer killed a process of it (its memory limit). */
+  oomKilled?: true;
   /** Digest of the image it runs (the manifest). */
   imageDigest?: string;
 }

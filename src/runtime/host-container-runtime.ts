@@ -14,6 +14,7 @@ import { containerIdOf, LABELS } from './container-id.js';
 import { createContainer, removeContainer, snapshotKeyOf, type NewHostContainer } from './container-ops.js';
 import type { ImageSource } from './image-source.js';
 import { loggerUri, type LogLimits } from './log-uri.js';
+import { oomKills, type OomKillCounter } from './oom-kills.js';
 import { deleteTask, startTask, stopTask, taskState } from './task-ops.js';
 
 export interface RuntimeLayout {
@@ -24,6 +25,8 @@ export interface RuntimeLayout {
   containerLogs: string;
   runcRoot: string;
   cgroupParent: string;
+  /** Where containers' OOM kills are counted; absent without a memory cgroup controller. */
+  oomKillCounter?: OomKillCounter;
 }
 
 export interface HostContainerRuntimeOptions {
@@ -93,7 +96,17 @@ export class HostContainerRuntime implements RuntimePort {
       throw err;
     }
     if (!container.labels[LABELS.managed]) return undefined; // someone else's container: not ours to touch
-    return { container, actual: this.#actual(container, await taskState(this.#o.client, id)) };
+    const actual = this.#actual(container, await taskState(this.#o.client, id));
+    if (actual.task === 'stopped' && (await this.#oomKilled(container))) actual.oomKilled = true;
+    return { container, actual };
+  }
+
+  /** Whether the OOM killer killed a process of the container's stopped task (its cgroup is kept until the task is deleted). */
+  async #oomKilled(container: Container): Promise<boolean> {
+    const counter = this.#o.layout.oomKillCounter;
+    const cgroupsPath = decodeJsonAny<Spec>(container.spec)?.linux?.cgroupsPath;
+    if (!counter || !cgroupsPath) return false;
+    return ((await oomKills(counter, cgroupsPath)) ?? 0) > 0;
   }
 
   #actual(c: Container, task: Process | undefined): ActualContainer {
@@ -147,6 +160,7 @@ export class HostContainerRuntime implements RuntimePort {
       kind: desired.kind,
       image: image.image.config.config ?? {},
       host: { ...o.hostFiles, storageDir },
+      resources: desired.resources,
       command: desired.command,
       environment: desired.environment,
     };

@@ -21,7 +21,7 @@ function hostTable(rows: Status[]): string {
       s.desired.enabled ? (s.desired.enabledUntil ? `until ${s.desired.enabledUntil}` : 'yes') : 'no',
       s.desired.superpowered ? 'yes' : 'no',
       String(s.restarts),
-      s.lastExit ? String(s.lastExit.code) : '-',
+      s.lastExit ? `${s.lastExit.code}${s.lastExit.reason ? ` (${s.lastExit.reason})` : ''}` : '-',
       s.since,
       s.imageDigest ? s.imageDigest.slice(0, 19) : '-',
     ]),
