@@ -1,10 +1,12 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Readable } from 'node:stream';
 import { rm } from 'node:fs/promises';
 import { BerthError } from '../errors/index.js';
 import type { Datastore } from '../datastore/index.js';
 import type { Logger } from '../lib/logger.js';
+import { accessDenial, type ApiAccessControl, type RequestLine } from './api-access.js';
 import { errorResponse } from './http-status.js';
 import { parseJsonBody, readBody, tooLargeBody } from './request-body.js';
 import { checkQueryNames, parseRequestTarget } from './request-target.js';
@@ -41,6 +43,11 @@ export interface ApiServerOptions {
    * is checked as for every route first; an upgrade of any other path gets 404.
    */
   upgrades?: Readonly<Record<string, (upgrade: { req: IncomingMessage; socket: Duplex; head: Buffer }) => void>>;
+  /**
+   * Who each caller is and where refusals are recorded (./api-access.ts); every request and upgrade
+   * is checked before anything else. Optional; without it every caller has full access.
+   */
+  access?: ApiAccessControl;
 }
 
 export interface ApiServer {
@@ -83,9 +90,20 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   const router = new Router();
   for (const route of [...settingsRoutes(datastore), ...txRoutes(datastore), ...(options.routes ?? [])]) router.add(route);
 
+  /** Throws the PERMISSION_DENIED of a request the caller may not send, once it is recorded. */
+  async function authorize(req: IncomingMessage, request: RequestLine): Promise<void> {
+    if (!options.access) return;
+    const caller = await options.access.callerOf(req.socket);
+    const denial = accessDenial(caller, request);
+    if (!denial) return;
+    await options.access.refused(req.socket, caller, denial).catch((err: unknown) => logger.error({ err }, 'cannot record a refused api request'));
+    throw denial;
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<RouteResult> {
     const method = req.method ?? 'GET';
     const { pathname, query } = parseRequestTarget(req.url ?? '');
+    await authorize(req, { method, pathname });
     const match = router.match(method, pathname);
     if (match.kind === 'none') throw new BerthError('NOT_FOUND', `No such endpoint: ${method} ${pathname.slice(0, 100)}`);
     if (match.kind === 'wrong-method') {
@@ -114,16 +132,26 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       },
     );
   });
+  // The peer is placed while its process surely still runs, before its pid could be reused.
+  const access = options.access;
+  if (access) server.on('connection', (socket: Socket) => void access.callerOf(socket).catch(() => undefined));
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
+    const refuse = (err: unknown) => {
+      const { status, body } = errorResponse(err);
+      endRaw(socket, `${status} ${http.STATUS_CODES[status] ?? ''}`, body);
+    };
     let pathname: string;
     try {
       pathname = parseRequestTarget(req.url ?? '').pathname;
     } catch (err) {
-      const { status, body } = errorResponse(err);
-      endRaw(socket, `${status} ${http.STATUS_CODES[status] ?? ''}`, body);
+      refuse(err);
       return;
     }
+    authorize(req, { method: req.method ?? 'GET', pathname }).then(() => upgrade(req, { socket, head, pathname }), refuse);
+  });
+
+  function upgrade(req: IncomingMessage, { socket, head, pathname }: { socket: Duplex; head: Buffer; pathname: string }): void {
     const handler = options.upgrades?.[pathname];
     if (!handler) {
       endRaw(socket, '404 Not Found', { code: 'NOT_FOUND', message: `No upgrade endpoint: ${pathname.slice(0, 100)}` });
@@ -132,7 +160,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     } else {
       handler({ req, socket, head });
     }
-  });
+  }
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     logger.debug({ err }, 'api client error');
     if (!socket.writable) {

@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import WebSocket from 'ws';
 import { BerthError } from '../errors/index.js';
+import { errorFromResponse } from './api-error.js';
 import {
   CONTENT_COMPLETE,
   HEARTBEAT_INTERVAL_MS,
@@ -106,6 +107,16 @@ export function runExec(o: ExecClientOptions): Promise<ExecOutcome> {
         error = { code: msg.code, message: msg.message };
         exitFromError = msg.exitCode;
       }
+    });
+    // The server refused the upgrade (403 for a caller without exec access, 404, …): its error, as for any request.
+    ws.on('unexpected-response', (req, res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        clearInterval(heartbeat);
+        reject(errorFromResponse(res.statusCode ?? 500, Buffer.concat(chunks).toString('utf8')));
+        req.destroy();
+      });
     });
     ws.on('error', (err) => {
       clearInterval(heartbeat);

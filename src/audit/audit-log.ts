@@ -17,13 +17,13 @@ export interface AuditActor {
   key?: string;
 }
 
-export type AuditEvent = 'exec-start' | 'exec-end' | 'exec-refused' | 'ssh-login' | 'ssh-logout' | 'break-glass-expired';
+export type AuditEvent = 'exec-start' | 'exec-end' | 'exec-refused' | 'ssh-login' | 'ssh-logout' | 'break-glass-expired' | 'api-refused';
 
 export interface AuditRecord {
   /** RFC 3339. */
   time: string;
   event: AuditEvent;
-  /** Host container name. */
+  /** Host container name; for `api-refused`, the container the refused caller runs in (`-`: unknown). */
   target: string;
   /** Ties the start and end of one session together. */
   session?: string;

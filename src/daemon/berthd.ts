@@ -27,6 +27,7 @@ import type { BootReport } from './boot-report.js';
 import { startComponents, stopComponents, type Component } from './component.js';
 import type { UserDataSources } from './user-data-sources.js';
 import { PeerCredentials } from './peer-credentials.js';
+import { ApiCallers } from './api-callers.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { BreakGlassTimer } from './break-glass-timer.js';
 import { SshAudit } from './ssh-audit.js';
@@ -118,7 +119,8 @@ export class Berthd {
     });
     const boot = this.#bootSequence(hostRuntime, datastore);
     const audit = new AuditLog({ file: p.auditLog });
-    const exec = execComponent({ client, runtime: hostRuntime, audit, fifoDir: p.fifoDir, peers: new PeerCredentials(this.install.peercred), logger: log });
+    const peers = new PeerCredentials(this.install.peercred);
+    const exec = execComponent({ client, runtime: hostRuntime, audit, fifoDir: p.fifoDir, peers, logger: log });
     const api = createApiServer({
       datastore,
       socketPath: p.apiSocket,
@@ -130,6 +132,7 @@ export class Berthd {
         ...auditRoutes(audit),
       ],
       upgrades: { '/exec': (upgrade) => exec.handle(upgrade) },
+      access: new ApiCallers({ peers, cgroupParent: p.hostContainerd.cgroupParent, settings: () => datastore.live(), audit, logger: log }),
     });
     const breakGlass = new BreakGlassTimer({ datastore, audit, logger: log });
     const sshAudit = new SshAudit({ audit, logger: log, logFileOf: (n) => hostRuntime.logFileOf(n, 'host') });

@@ -21,6 +21,8 @@ export type { JsonObject } from './settings-keys.js';
 export { resolveSchemaPath, knownFullKey, SETTINGS_SCHEMA } from './settings-schema.js';
 export { parseKeypair, keypairsToTree, typeKeypairValue } from './keypair.js';
 export { decodeBase64 } from './base64.js';
+export { DEFAULT_API_ACCESS } from './api-access-setting.js';
+export type { ApiAccess } from './api-access-setting.js';
 export { parseRfc3339 } from './rfc3339.js';
 export { parseSettingsDocument } from './settings-document.js';
 export { withoutOtherBottlerocketSections } from './other-bottlerocket-sections.js';

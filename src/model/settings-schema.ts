@@ -8,6 +8,7 @@ import {
   validateUserData,
   type FieldValidator,
 } from './field-validators.js';
+import { validateApiAccess } from './api-access-setting.js';
 import { validateCommand } from './command-setting.js';
 import { validateEnvironment } from './environment-setting.js';
 import { validateRegistryCredentials, validateRegistryMirrors } from './registry-settings.js';
@@ -42,6 +43,7 @@ export const SETTINGS_SCHEMA: Readonly<Record<string, SectionSchema>> = {
       'enabled-until': validateTimestamp,
       command: validateCommand,
       environment: validateEnvironment,
+      'api-access': validateApiAccess,
       resources: { fields: RESOURCES_FIELDS },
     },
   },

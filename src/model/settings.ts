@@ -1,3 +1,4 @@
+import type { ApiAccess } from './api-access-setting.js';
 import type { ResourcesSettings } from './resources-setting.js';
 
 /**
@@ -31,6 +32,8 @@ export interface HostContainerSettings {
   command?: string[];
   /** Variables added to the image's environment (./environment-setting.ts). Optional. */
   environment?: Record<string, string>;
+  /** What the container may do through berth's API (./api-access-setting.ts). Optional, default `admin`. */
+  'api-access'?: ApiAccess;
   /** cgroup limits: memory, cpu-shares, cpu-quota, pids-max (./resources-setting.ts). Optional; each absent = no limit. */
   resources?: ResourcesSettings;
 }

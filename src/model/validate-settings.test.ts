@@ -33,7 +33,7 @@ test('validateSettings() rejects bad input naming the key and the reason', () =>
     [{ 'host-containers': [] }, /^Invalid setting 'host-containers': expected a table, got an array$/],
     [{ 'host-containers': { admin: { enabled: 'yes' } } }, /^Invalid setting 'host-containers\.admin\.enabled': expected a boolean, got "yes"$/],
     [{ 'host-containers': { admin: { enabled: 1 } } }, /'host-containers\.admin\.enabled': expected a boolean, got 1$/],
-    [{ 'host-containers': { admin: { colour: 'red' } } }, /^Unknown setting 'host-containers\.admin\.colour' \(allowed here: source, enabled, superpowered, user-data, enabled-until, command, environment, resources\)$/],
+    [{ 'host-containers': { admin: { colour: 'red' } } }, /^Unknown setting 'host-containers\.admin\.colour' \(allowed here: source, enabled, superpowered, user-data, enabled-until, command, environment, api-access, resources\)$/],
     [{ 'host-containers': { my_box: {} } }, /^Invalid setting 'host-containers\.my_box': container name must be 1 to 76/],
     [{ 'host-containers': { '../etc': {} } }, /'host-containers\.\.\.\/etc': container name/],
     [{ 'host-containers': { ['a'.repeat(77)]: {} } }, /container name must be 1 to 76/],

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { generateSpec, DEFAULT_CAPABILITIES, type Spec } from './spec.js';
 import { bootstrapClass, defaultClass, superpoweredClass, type ClassInputs, type PrivilegedHost } from './classes.js';
 import { SELINUX_LABELS } from './labels.js';
+import type { ApiAccess } from '../model/index.js';
 
 const GOLDEN = fileURLToPath(new URL('../../../test/fixtures/golden/', import.meta.url));
 
@@ -116,4 +117,22 @@ test('every class runs the settings command and environment; berth API socket va
   const plain = generateSpec(base, defaultClass({ ...inputs(), command: [], environment: {}, arch: 'x64' }));
   assert.deepEqual(plain.process.args, ['/usr/bin/start'], 'empty command and environment: the image own');
   assert.deepEqual(plain.process.env, ['PATH=/usr/bin:/bin', 'LANG=C.UTF-8', 'BERTH_API_SOCKET=/run/berth/api.sock']);
+});
+
+test('api-access none leaves out the API socket, its directory, apiclient and BERTH_API_SOCKET; the other levels keep them', () => {
+  const api = ['/run/api.sock', '/run/berth', '/usr/local/bin/apiclient'];
+  for (const [name, cls] of [
+    ['default', (apiAccess: ApiAccess) => defaultClass({ ...inputs(), apiAccess, arch: 'x64' })],
+    ['superpowered', (apiAccess: ApiAccess) => superpoweredClass({ ...inputs(), apiAccess }, privileged)],
+  ] as const) {
+    const none = generateSpec(base, cls('none'));
+    assert.deepEqual(api.filter((dest) => mount(none, dest)), [], `${name}: no API mounts`);
+    assert.ok(!none.process.env.some((v) => v.startsWith('BERTH_API_SOCKET=')), `${name}: no socket variable`);
+    assert.ok(mount(none, '/.bottlerocket/host-containers/current'), `${name}: the other mounts stay`);
+    for (const level of ['admin', 'read-only'] as const) {
+      const s = generateSpec(base, cls(level));
+      assert.deepEqual(api.filter((dest) => mount(s, dest)), api, `${name} ${level}: API mounts`);
+      assert.ok(s.process.env.includes('BERTH_API_SOCKET=/run/berth/api.sock'), `${name} ${level}`);
+    }
+  }
 });

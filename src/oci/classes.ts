@@ -1,4 +1,5 @@
 import type { ResourceLimits } from '../model/index.js';
+import type { ApiAccess } from '../model/index.js';
 import { SELINUX_LABELS } from './labels.js';
 import { compose, type LinuxDevice, type Mount, type SpecOpt } from './spec.js';
 import { withEnv, withEnvTable, withImageConfig, type ImageProcessConfig } from './process-opts.js';
@@ -74,27 +75,30 @@ export interface ClassInputs {
   command?: readonly string[];
   /** Variables set over the image's; berth's own (BERTH_API_SOCKET, `env`) still win. Optional. */
   environment?: Readonly<Record<string, string>>;
+  /** `none` leaves out the API socket, apiclient and BERTH_API_SOCKET. Optional, default `admin`. */
+  apiAccess?: ApiAccess;
 }
 
 /** What every host and bootstrap container gets (Bottlerocket host-ctr's common options). */
 export function hostContainerBase(inputs: ClassInputs): SpecOpt {
   const dir = inputs.kind === 'host' ? CONTAINER_PATHS.hostContainersDir : CONTAINER_PATHS.bootstrapContainersDir;
   const h = inputs.host;
+  // Without the socket the container has no way to the API at all (the API refuses it anyway).
+  const api = inputs.apiAccess !== 'none';
   const mounts: Mount[] = [
     bindMount(h.hostsFile, '/etc/hosts', 'ro', 'rbind'),
     bindMount(h.resolvConf, '/etc/resolv.conf', 'ro', 'rbind'),
     bindMount(h.storageDir, `${dir}/${inputs.name}`, 'rw', 'rbind'),
     bindMount(h.storageDir, `${dir}/current`, 'rw', 'rbind'),
-    bindMount(h.apiSocketDir, CONTAINER_PATHS.apiSocketDir, 'ro', 'rbind'),
-    bindMount(h.apiSocket, CONTAINER_PATHS.apiSocket, 'rw'),
+    ...(api ? [bindMount(h.apiSocketDir, CONTAINER_PATHS.apiSocketDir, 'ro', 'rbind'), bindMount(h.apiSocket, CONTAINER_PATHS.apiSocket, 'rw')] : []),
     CGROUP_MOUNT,
   ];
-  if (h.apiclient) mounts.push(bindMount(h.apiclient, CONTAINER_PATHS.apiclient, 'ro'));
+  if (api && h.apiclient) mounts.push(bindMount(h.apiclient, CONTAINER_PATHS.apiclient, 'ro'));
   return compose(
     withImageConfig(inputs.image, { command: inputs.command ?? [] }),
     withEnvTable(inputs.environment ?? {}),
     // After the user's: a container must always find berth's API where berth says it is.
-    withEnv([`BERTH_API_SOCKET=${CONTAINER_PATHS.apiSocketDir}/api.sock`, ...(inputs.env ?? [])]),
+    withEnv([...(api ? [`BERTH_API_SOCKET=${CONTAINER_PATHS.apiSocketDir}/api.sock`] : []), ...(inputs.env ?? [])]),
     withHostNamespace('network'),
     withMounts(mounts),
     withUnmaskedPaths(['/sys/firmware']),

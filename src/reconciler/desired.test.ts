@@ -69,6 +69,7 @@ test('desiredContainer() hashes every field the runtime builds from, the name as
     resources: { memoryBytes: 64 * 1024 * 1024 },
     command: ['/bin/sh'],
     environment: { A: '1' },
+    apiAccess: 'admin',
     registry: { credentials: [{ registry: 'r.example', identitytoken: 't' }] },
   };
   const other: { [K in keyof ContainerInputs]: ContainerInputs[K] } = {
@@ -80,6 +81,7 @@ test('desiredContainer() hashes every field the runtime builds from, the name as
     resources: { memoryBytes: 64 * 1024 * 1024, pidsMax: 100 },
     command: ['/bin/sh', '-c', 'true'],
     environment: { A: '2' },
+    apiAccess: 'read-only',
     registry: {},
   };
   const h = desiredContainer(inputs).hash;
@@ -109,4 +111,16 @@ test('desiredBootstrapContainer() carries its command and the registry settings;
   assert.deepEqual(d, { ...d, kind: 'bootstrap', command: ['/bin/setup'], environment: {}, registry: settings['container-registry'] });
   assert.equal(desiredBootstrapContainer('nosource', settings), undefined);
   assert.equal(desiredBootstrapContainer('missing', settings), undefined);
+});
+
+test('desiredHostContainers() carries api-access, admin by default; only another level changes the hash', () => {
+  const box = { source: 'oci-archive:/b.tar', enabled: true };
+  const settings = {
+    'host-containers': { plain: box, admin: { ...box, 'api-access': 'admin' as const }, ro: { ...box, 'api-access': 'read-only' as const }, none: { ...box, 'api-access': 'none' as const } },
+  };
+  const d = desiredHostContainers(settings, now);
+  assert.deepEqual([...d.values()].map((c) => [c.name, c.apiAccess]), [['plain', 'admin'], ['admin', 'admin'], ['ro', 'read-only'], ['none', 'none']]);
+  assert.equal(d.get('admin')?.hash, d.get('plain')?.hash, 'admin written out is the default: no restart');
+  assert.equal(new Set([...d.values()].map((c) => c.hash)).size, 3, 'read-only and none each replace the container');
+  assert.equal(desiredBootstrapContainer('setup', { 'bootstrap-containers': { setup: { source: 'oci-archive:/s.tar' } } })?.apiAccess, 'admin');
 });

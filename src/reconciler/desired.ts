@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { decodeBase64, type Settings } from '../model/index.js';
+import { decodeBase64, DEFAULT_API_ACCESS, type Settings } from '../model/index.js';
 import { resourceLimits } from '../model/index.js';
 import { BerthError } from '../errors/index.js';
 import type { DesiredContainer } from './types.js';
@@ -35,6 +35,7 @@ function inputHash(i: ContainerInputs): string {
     // and an upgrade does not restart it.
     ...(i.command.length > 0 ? { command: i.command } : {}),
     ...(Object.keys(i.environment).length > 0 ? { environment: i.environment } : {}),
+    ...(i.apiAccess !== DEFAULT_API_ACCESS ? { apiAccess: i.apiAccess } : {}),
     ...(Object.keys(i.resources).length > 0 ? { resources: i.resources } : {}),
   };
   return createHash('sha256').update(JSON.stringify(hashed)).digest('hex').slice(0, 32);
@@ -61,6 +62,7 @@ export function desiredHostContainers(settings: Settings, now: Date): Map<string
         resources: resourceLimits(hc.resources),
         command: hc.command ?? [],
         environment: hc.environment ?? {},
+        apiAccess: hc['api-access'] ?? DEFAULT_API_ACCESS,
         registry,
       }),
     );
@@ -81,6 +83,8 @@ export function desiredBootstrapContainer(name: string, settings: Settings): Des
     resources: {},
     command: b.command ?? [],
     environment: {},
+    // Bottlerocket's bootstrap containers prepare the host with apiclient.
+    apiAccess: DEFAULT_API_ACCESS,
     registry: settings['container-registry'] ?? {},
   });
 }

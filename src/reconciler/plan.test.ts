@@ -12,6 +12,7 @@ const desired = (hash = 'h1'): DesiredContainer => ({
   resources: {},
   command: [],
   environment: {},
+  apiAccess: 'admin',
   registry: {},
   hash,
 });

@@ -1,4 +1,4 @@
-import type { ContainerRegistrySettings } from '../model/index.js';
+import type { ApiAccess, ContainerRegistrySettings } from '../model/index.js';
 import type { ResourceLimits } from '../model/index.js';
 
 /** What berth runs, and what it finds running; the reconciler's vocabulary. */
@@ -24,6 +24,8 @@ export interface DesiredContainer {
   command: readonly string[];
   /** Variables set over the image's environment; empty for bootstrap containers. */
   environment: Readonly<Record<string, string>>;
+  /** What its processes may do through berth's API; `none` builds it without the socket and apiclient. */
+  apiAccess: ApiAccess;
   /** Mirrors and credentials to pull the image with, as the settings had them. */
   registry: ContainerRegistrySettings;
   /** Hash of every input above but the name (./desired.ts): a change replaces the container. */

@@ -163,6 +163,7 @@ export class HostContainerRuntime implements RuntimePort {
       resources: desired.resources,
       command: desired.command,
       environment: desired.environment,
+      apiAccess: desired.apiAccess,
     };
     const cls: SpecOpt =
       desired.kind === 'bootstrap'

@@ -20,7 +20,7 @@ before(async () => {
   api = createServer().listen(ctrd.paths.apiSocket);
   const archive = await testImageArchive({ cmd: ['/bin/sleep', '3600'] });
   const rt = hostRuntimeFor(ctrd);
-  await rt.create({ name: 'box', kind: 'host', source: `oci-archive:${archive}`, superpowered: false, userData: undefined, resources: {}, command: [], environment: {}, registry: {}, hash: 'h' });
+  await rt.create({ name: 'box', kind: 'host', source: `oci-archive:${archive}`, superpowered: false, userData: undefined, resources: {}, command: [], environment: {}, apiAccess: 'admin', registry: {}, hash: 'h' });
   await rt.start('box', 'host');
   spec = (await rt.execTarget('box', 'host'))!.spec;
   await mkdir(ctrd.paths.fifoDir, { recursive: true });
