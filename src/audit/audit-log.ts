@@ -17,13 +17,16 @@ export interface AuditActor {
   key?: string;
 }
 
-export type AuditEvent = 'exec-start' | 'exec-end' | 'exec-refused' | 'ssh-login' | 'ssh-logout' | 'break-glass-expired' | 'api-refused';
+export type AuditEvent = 'exec-start' | 'exec-end' | 'exec-refused' | 'ssh-login' | 'ssh-logout' | 'break-glass-expired' | 'api-refused' | 'bootstrap-command';
 
 export interface AuditRecord {
   /** RFC 3339. */
   time: string;
   event: AuditEvent;
-  /** Host container name; for `api-refused`, the container the refused caller runs in (`-`: unknown). */
+  /**
+   * Host container name; for `api-refused`, the container the refused caller runs in (`-`: unknown);
+   * for `bootstrap-command` (one apiclient call berthd made at boot), the bootstrap command's name.
+   */
   target: string;
   /** Ties the start and end of one session together. */
   session?: string;

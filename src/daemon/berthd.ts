@@ -20,6 +20,7 @@ import { RuntimeManager, type ContainerdMode } from './runtime-manager.js';
 import { statusRoutes } from './status-routes.js';
 import { bootRoutes } from './boot-routes.js';
 import { BootSequence } from './boot-sequence.js';
+import { bootApiclient } from './boot-apiclient.js';
 import { auditRoutes } from './audit-routes.js';
 import { execComponent } from './exec-wiring.js';
 import { applyBootUserData } from './boot-user-data.js';
@@ -117,8 +118,8 @@ export class Berthd {
       logger: log,
       ...(this.#options.stopGraceMs !== undefined ? { stopGraceMs: this.#options.stopGraceMs } : {}),
     });
-    const boot = this.#bootSequence(hostRuntime, datastore);
     const audit = new AuditLog({ file: p.auditLog });
+    const boot = this.#bootSequence(hostRuntime, { datastore, audit });
     const peers = new PeerCredentials(this.install.peercred);
     const exec = execComponent({ client, runtime: hostRuntime, audit, fifoDir: p.fifoDir, peers, logger: log });
     const api = createApiServer({
@@ -184,15 +185,24 @@ export class Berthd {
     });
   }
 
-  #bootSequence(rt: HostContainerRuntime, datastore: Datastore): BootSequence {
+  #bootSequence(rt: HostContainerRuntime, { datastore, audit }: { datastore: Datastore; audit: AuditLog }): BootSequence {
+    const modeOff = (section: 'bootstrap-containers' | 'bootstrap-commands') => async (name: string) => {
+      await datastore.patch('berth-bootstrap', { [section]: { [name]: { mode: 'off' } } });
+      await datastore.commit('berth-bootstrap');
+    };
     return new BootSequence({
       runtime: rt,
       settings: () => datastore.live(),
-      setModeOff: async (name) => {
-        await datastore.patch('berth-bootstrap', { 'bootstrap-containers': { [name]: { mode: 'off' } } });
-        await datastore.commit('berth-bootstrap');
-      },
+      setModeOff: modeOff('bootstrap-containers'),
       runsDir: this.paths.bootstrapRan,
+      callApiclient: bootApiclient({
+        socketPath: this.paths.apiSocket,
+        audit,
+        actor: { pid: process.pid, uid: process.getuid?.(), gid: process.getgid?.(), comm: 'berthd' },
+        logger: this.#log,
+      }),
+      setCommandModeOff: modeOff('bootstrap-commands'),
+      commandRunsDir: this.paths.bootstrapCommandsRan,
       logger: this.#log,
       ...(this.#options.bootstrapTimeoutMs !== undefined ? { timeoutMs: this.#options.bootstrapTimeoutMs } : {}),
     });

@@ -12,16 +12,23 @@ export interface UserDataOutcome {
   error?: string;
 }
 
+/** An essential bootstrap command or container that failed, by its settings name, and why. */
+export interface BootFailure {
+  kind: 'command' | 'container';
+  name: string;
+  error: string;
+}
+
 /**
- * Where the boot is: bootstrap containers run first, and host containers start only once no
- * essential one failed. A failed boot keeps the API up; it is retried on request (`POST /boot/retry`)
- * or when bootstrap container settings change.
+ * Where the boot is: bootstrap commands run first, then bootstrap containers, and host containers
+ * start only once no essential one failed. A failed boot keeps the API up; it is retried on request
+ * (`POST /boot/retry`) or when bootstrap settings change.
  */
 export interface BootstrapReport {
-  /** `running` (bootstrap containers run), `succeeded` (host containers started) or `failed`. */
+  /** `running` (bootstrap commands and containers run), `succeeded` (host containers started) or `failed`. */
   state: 'running' | 'succeeded' | 'failed';
-  /** The essential bootstrap containers that failed (settings names) and why; empty unless failed. */
-  failures: Array<{ name: string; error: string }>;
+  /** What made the boot fail; empty unless failed. */
+  failures: BootFailure[];
   /** Runs of the bootstrap stage by this berthd: 1, plus one per retry. */
   attempts: number;
   /** When the state last changed (RFC 3339). */

@@ -38,6 +38,14 @@ async function setup(t: { after(fn: () => Promise<void>): void }, initial: Setti
       settings: () => state.settings,
       setModeOff: async () => undefined,
       runsDir: path.join(dir, 'ran'),
+      // A call exits with the status its last item names (`apiclient exit 3`), else 0.
+      callApiclient: async (name, argv) => {
+        state.started.push(`${name}: ${argv.join(' ')}`);
+        const exitCode = argv[1] === 'exit' ? Number(argv[2]) : 0;
+        return exitCode === 0 ? { exitCode } : { exitCode, error: 'it failed' };
+      },
+      setCommandModeOff: async () => undefined,
+      commandRunsDir: path.join(dir, 'commands-ran'),
       logger: silentLogger,
     });
   return { state, make };
@@ -60,7 +68,7 @@ test('a failed boot starts nothing, says which essential container failed, and a
   await boot.start();
   await boot.whenSucceeded(async () => void state.booted++);
   assert.equal(state.booted, 0, 'host containers wait');
-  assert.deepEqual(boot.report(), { ...boot.report(), state: 'failed', failures: [{ name: 'setup', error: 'exited with status 1' }], attempts: 1 });
+  assert.deepEqual(boot.report(), { ...boot.report(), state: 'failed', failures: [{ kind: 'container', name: 'setup', error: 'exited with status 1' }], attempts: 1 });
   assert.deepEqual(
     boot.statuses().map((s) => [s.name, s.state, s.lastExit?.code]),
     [
@@ -90,9 +98,53 @@ test('a berthd restart in the same boot runs nothing again: a failed boot stays 
   const again = make();
   await again.start();
   assert.deepEqual(state.started, [], 'not run again by a restart');
-  assert.deepEqual(again.report().failures, [{ name: 'setup', error: 'exited with status 2' }]);
+  assert.deepEqual(again.report().failures, [{ kind: 'container', name: 'setup', error: 'exited with status 2' }]);
   state.exitCodes.set('setup', 0);
   again.retry();
   await until('the retry succeeds', () => again.report().state === 'succeeded');
   assert.deepEqual(state.started, ['setup']);
+});
+
+test('bootstrap commands run before bootstrap containers; an essential one that fails keeps them and later commands from running, and a fix retries only what failed', async (t) => {
+  const { state, make } = await setup(t, {
+    'bootstrap-commands': {
+      b: { commands: [['apiclient', 'exit', '2'], ['apiclient', 'get']], mode: 'always', essential: true },
+      a: { commands: [['apiclient', 'get']], mode: 'once' },
+      c: { commands: [['apiclient', 'get', 'c']], mode: 'always' },
+    },
+    'bootstrap-containers': { setup: { source: 'oci-archive:/b.tar', mode: 'always' } },
+  });
+  const boot = make();
+  await boot.start();
+  await boot.whenSucceeded(async () => void state.booted++);
+  assert.deepEqual(state.started, ['a: apiclient get', 'b: apiclient exit 2'], 'in order of names, up to the essential failure');
+  assert.deepEqual(boot.report().failures, [{ kind: 'command', name: 'b', error: 'call 1 of 2 (apiclient exit 2) exited with status 2: it failed' }]);
+  assert.equal(state.booted, 0, 'host containers wait');
+
+  state.started.length = 0;
+  state.settings = { ...state.settings, 'bootstrap-commands': { ...state.settings['bootstrap-commands'], b: { commands: [['apiclient', 'get', 'b']], mode: 'always', essential: true } } };
+  boot.settingsChanged(['settings.bootstrap-commands.b.commands']);
+  await until('the retry succeeds', () => boot.report().state === 'succeeded');
+  assert.deepEqual(state.started, ['b: apiclient get b', 'c: apiclient get c', 'setup'], 'a succeeded already; then the containers');
+  await until('host containers start', () => state.booted === 1);
+});
+
+test('a bootstrap command that is not essential fails without failing the boot', async (t) => {
+  const { state, make } = await setup(t, { 'bootstrap-commands': { x: { commands: [['apiclient', 'exit', '1']], mode: 'always' } } });
+  const boot = make();
+  await boot.start();
+  assert.deepEqual([boot.report().state, boot.report().failures], ['succeeded', []]);
+  assert.deepEqual(state.started, ['x: apiclient exit 1']);
+});
+
+test('after an essential bootstrap command failed, making it non-essential retries the boot: it fails again, harmlessly', async (t) => {
+  const bad = { commands: [['apiclient', 'exit', '2']], mode: 'always' as const };
+  const { state, make } = await setup(t, { 'bootstrap-commands': { bad: { ...bad, essential: true } } });
+  const boot = make();
+  await boot.start();
+  assert.equal(boot.report().state, 'failed');
+  state.settings = { 'bootstrap-commands': { bad: { ...bad, essential: false } } };
+  boot.settingsChanged(['settings.bootstrap-commands.bad.essential']);
+  await until('the retry succeeds', () => boot.report().state === 'succeeded');
+  assert.deepEqual(state.started, ['bad: apiclient exit 2', 'bad: apiclient exit 2']);
 });

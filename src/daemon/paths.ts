@@ -56,6 +56,8 @@ export interface BerthPaths {
   fifoDir: string;
   /** Bootstrap containers that ran this boot, one marker file each (under /run: gone at reboot). */
   bootstrapRan: string;
+  /** Bootstrap commands that ran this boot, one file each (under /run: gone at reboot). */
+  bootstrapCommandsRan: string;
   /** Where a NoCloud seed is mounted while its user data is read. */
   nocloudMount: string;
   /** berth's persistent data: datastore, host-container storage, audit log. */
@@ -120,6 +122,7 @@ export function berthPaths(root = '/'): BerthPaths {
     // Not under run/berth: that directory is bind-mounted into host containers for the API socket.
     fifoDir: path.join(abs, 'run/berth-exec'),
     bootstrapRan: path.join(abs, 'run/berth-boot/bootstrap-ran'),
+    bootstrapCommandsRan: path.join(abs, 'run/berth-boot/bootstrap-commands-ran'),
     nocloudMount: path.join(abs, 'run/berth-boot/nocloud'),
     data,
     datastore: path.join(data, 'datastore'),

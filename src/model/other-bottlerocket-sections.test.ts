@@ -18,5 +18,5 @@ test('withoutOtherBottlerocketSections() leaves out only the listed Bottlerocket
 test('OTHER_BOTTLEROCKET_SECTIONS is sorted and names none of berth\'s own sections', () => {
   assert.deepEqual([...OTHER_BOTTLEROCKET_SECTIONS].sort(), OTHER_BOTTLEROCKET_SECTIONS);
   for (const section of Object.keys(SETTINGS_SCHEMA)) assert.ok(!OTHER_BOTTLEROCKET_SECTIONS.includes(section), section);
-  assert.ok(!OTHER_BOTTLEROCKET_SECTIONS.includes('bootstrap-commands'), 'an essential boot command must not be skipped silently');
+  assert.ok(Object.hasOwn(SETTINGS_SCHEMA, 'bootstrap-commands'), "bootstrap commands are berth's: applied, never skipped");
 });

@@ -6,9 +6,7 @@ import type { JsonObject } from './settings-keys.js';
  * user data written for Bottlerocket carries them beside berth's own, so at boot (only there) they
  * are skipped with a warning instead of refusing the whole file. The list is closed: a section that
  * is neither berth's nor in this list is a mistake (`[settings.frobnicate]`) and is still refused.
- *
- * `bootstrap-commands` is not here on purpose: skipping an essential boot command would bring a host
- * up unprepared, so user data holding it stays refused until berth runs them.
+ * `bootstrap-commands` is berth's own (berthd runs them at boot), so it is never skipped.
  */
 export const OTHER_BOTTLEROCKET_SECTIONS: readonly string[] = [
   'autoscaling',

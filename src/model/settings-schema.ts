@@ -9,6 +9,7 @@ import {
   type FieldValidator,
 } from './field-validators.js';
 import { validateApiAccess } from './api-access-setting.js';
+import { validateApiclientCalls } from './bootstrap-commands-setting.js';
 import { validateCommand } from './command-setting.js';
 import { validateEnvironment } from './environment-setting.js';
 import { validateRegistryCredentials, validateRegistryMirrors } from './registry-settings.js';
@@ -56,6 +57,10 @@ export const SETTINGS_SCHEMA: Readonly<Record<string, SectionSchema>> = {
       essential: validateBoolean,
       command: validateCommand,
     },
+  },
+  'bootstrap-commands': {
+    named: true,
+    fields: { commands: validateApiclientCalls, mode: validateBootstrapMode, essential: validateBoolean },
   },
   'container-registry': {
     named: false,

@@ -51,6 +51,15 @@ export interface BootstrapContainerSettings {
   command?: string[];
 }
 
+export interface BootstrapCommandSettings {
+  /** apiclient calls, each `["apiclient", …]` (./bootstrap-commands-setting.ts), made in order. Optional, default none. */
+  commands?: string[][];
+  /** Optional, default `off`. `once` becomes `off` after a successful run. */
+  mode?: BootstrapMode;
+  /** A failure marks the boot failed and ends the bootstrap stage. Optional, default false. */
+  essential?: boolean;
+}
+
 export interface RegistryMirror {
   /** Registry host (`docker.io`, `host:port`) or `*` for every registry. Required. */
   registry: string;
@@ -79,6 +88,7 @@ export interface ContainerRegistrySettings {
 export interface Settings {
   'host-containers'?: Record<string, HostContainerSettings>;
   'bootstrap-containers'?: Record<string, BootstrapContainerSettings>;
+  'bootstrap-commands'?: Record<string, BootstrapCommandSettings>;
   'container-registry'?: ContainerRegistrySettings;
 }
 

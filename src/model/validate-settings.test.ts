@@ -29,7 +29,7 @@ test('validateSettings() rejects bad input naming the key and the reason', () =>
   const cases: Array<[unknown, RegExp]> = [
     [null, /^Invalid settings: expected a table, got null$/],
     [[], /expected a table, got an array/],
-    [{ motd: 'hi' }, /^Unknown setting 'motd' \(allowed here: host-containers, bootstrap-containers, container-registry\)$/],
+    [{ motd: 'hi' }, /^Unknown setting 'motd' \(allowed here: host-containers, bootstrap-containers, bootstrap-commands, container-registry\)$/],
     [{ 'host-containers': [] }, /^Invalid setting 'host-containers': expected a table, got an array$/],
     [{ 'host-containers': { admin: { enabled: 'yes' } } }, /^Invalid setting 'host-containers\.admin\.enabled': expected a boolean, got "yes"$/],
     [{ 'host-containers': { admin: { enabled: 1 } } }, /'host-containers\.admin\.enabled': expected a boolean, got 1$/],

@@ -16,7 +16,7 @@ test('GET / and GET /settings return the effective settings, whole or by keys or
   assert.deepEqual(both, { status: 400, json: { code: 'INVALID_ARGUMENT', message: "Give either 'keys' or 'prefix', not both" }, text: both.text });
   assert.equal((await call(client, 'GET', '/settings?keys=')).status, 400);
   assert.equal((await call(client, 'GET', '/settings?prefix=')).status, 400);
-  assert.deepEqual((await call(client, 'GET', '/settings?keys=motd')).json, { code: 'INVALID_ARGUMENT', message: "Unknown setting 'motd' (allowed here: host-containers, bootstrap-containers, container-registry)" });
+  assert.deepEqual((await call(client, 'GET', '/settings?keys=motd')).json, { code: 'INVALID_ARGUMENT', message: "Unknown setting 'motd' (allowed here: host-containers, bootstrap-containers, bootstrap-commands, container-registry)" });
 });
 
 test('PATCH /settings fills a transaction; GET /tx shows it; commit makes it live and returns the changed keys', async (t) => {

@@ -112,6 +112,43 @@ test('the same user data applies through apiclient apply, and bad user data stop
 });
 
 /**
+ * Bottlerocket's documented bootstrap command, verbatim: stored as written (berth has no
+ * `ephemeral-storage` subcommand, so at boot these calls would fail; the shape is what matters here).
+ */
+const BOOTSTRAP_COMMANDS = `
+[settings.bootstrap-commands.mybootstrap]
+commands = [["apiclient", "ephemeral-storage", "init"], ["apiclient", "ephemeral-storage" ,"bind", "--dirs", "/var/lib/containerd", "/var/lib/docker", "/var/log/ecs"]]
+essential = true
+mode = "always"
+`;
+
+test("Bottlerocket's bootstrap-commands example applies at boot; a call of another program refuses the user data, naming the key", async (t) => {
+  const root = await mkdtemp(path.join(tmpdir(), 'berth-ud-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  const file = path.join(root, 'user-data.toml');
+  await writeFile(file, BOOTSTRAP_COMMANDS.replace('["apiclient", "ephemeral-storage", "init"]', '["/usr/bin/touch", "helloworld.txt"]'));
+  await assert.rejects(boot(root, file), {
+    code: 'INVALID_ARGUMENT',
+    message: `Invalid user data in '${file}': Invalid setting 'bootstrap-commands.mybootstrap.commands[0]': a bootstrap command runs only apiclient: the call must start with "apiclient", got "/usr/bin/touch"`,
+  });
+  assert.deepEqual(await readdir(path.join(root, 'var/lib/berth')), ['datastore'], 'no marker written');
+
+  await writeFile(file, BOOTSTRAP_COMMANDS);
+  const booted = await boot(root, file);
+  t.after(() => booted.close());
+  assert.deepEqual((await booted.client.getSettings())['bootstrap-commands'], {
+    mybootstrap: {
+      commands: [
+        ['apiclient', 'ephemeral-storage', 'init'],
+        ['apiclient', 'ephemeral-storage', 'bind', '--dirs', '/var/lib/containerd', '/var/lib/docker', '/var/log/ecs'],
+      ],
+      essential: true,
+      mode: 'always',
+    },
+  });
+});
+
+/**
  * Bottlerocket documents mirrors in two shapes: the array of tables, and the older table of registry →
  * endpoints it still accepts. Both are stored as the array; the table keeps its order.
  */
@@ -195,5 +232,5 @@ test('boot user data skips the sections of other parts of a Bottlerocket host; a
   assert.equal((await booted.client.getSettings())['host-containers']?.custom?.enabled, true, "berth's sections applied");
   const run = await runCli(['-s', path.join(root, 'run/berth/api.sock'), 'apply', file]);
   assert.equal(run.code, 2);
-  assert.match(run.stderr, /^apiclient: Unknown setting 'motd' \(allowed here: host-containers, bootstrap-containers, container-registry\)\n$/);
+  assert.match(run.stderr, /^apiclient: Unknown setting 'motd' \(allowed here: host-containers, bootstrap-containers, bootstrap-commands, container-registry\)\n$/);
 });

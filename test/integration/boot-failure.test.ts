@@ -53,7 +53,7 @@ test('an essential bootstrap container fails: berthd keeps its API, starts no ho
   const b = await bootWith(t, 'echo preparing\ntest -f /.bottlerocket/bootstrap-containers/current/ready\n');
 
   const boot = await b.get<BootReport>('/boot');
-  assert.deepEqual(boot.bootstrap, { ...boot.bootstrap, state: 'failed', failures: [{ name: 'setup', error: 'exited with status 1' }], attempts: 1 });
+  assert.deepEqual(boot.bootstrap, { ...boot.bootstrap, state: 'failed', failures: [{ kind: 'container', name: 'setup', error: 'exited with status 1' }], attempts: 1 });
   assert.equal(b.child.exitCode, null, 'berthd is still up');
   assert.equal(await controlState(b), 'pending', 'host containers are not started');
   assert.ok(b.lines.some((l) => l.includes('boot failed: host containers are not started')), 'the journal says so');

@@ -11,7 +11,14 @@ export function containerPath(arg: string): string {
     : `/host-containers/${encodeURIComponent(arg)}`;
 }
 
-/** Failed bootstrap containers as the CLI names them: `boot.setup (exited with status 1), …`. */
-export function bootstrapFailures(failures: ReadonlyArray<{ name: string; error: string }>): string {
-  return failures.map((f) => `${BOOTSTRAP_PREFIX}${f.name} (${f.error})`).join(', ');
+/**
+ * What failed the boot as the CLI names it: `bootstrap container boot.setup (exited with status 1),
+ * …` or `bootstrap command 010-admin (call 1 of 1 (…) exited with status 2: …)`.
+ */
+export function bootFailures(failures: ReadonlyArray<{ kind: 'command' | 'container'; name: string; error: string }>): string {
+  const listed = (kind: 'command' | 'container', prefix: string): string[] => {
+    const of = failures.filter((f) => f.kind === kind);
+    return of.length === 0 ? [] : [`bootstrap ${kind} ${of.map((f) => `${prefix}${f.name} (${f.error})`).join(', ')}`];
+  };
+  return [...listed('command', ''), ...listed('container', BOOTSTRAP_PREFIX)].join('; ');
 }

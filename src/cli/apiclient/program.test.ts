@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { BerthError } from '../../errors/index.js';
-import { runApiclient, type Register } from './program.js';
+import { runApiclient, UNATTENDED, type Register } from './program.js';
 import type { CommandContext } from './context.js';
 
 function io() {
@@ -44,4 +44,12 @@ test('runApiclient() returns the exit status a subcommand sets, the status of th
   const d = io();
   assert.equal(await runApiclient(['help', 'set'], d.io), 0);
   assert.match(d.out.stdout, /Usage: apiclient set/);
+});
+
+test('runApiclient() with the UNATTENDED subcommands refuses exec, logs and retry-boot as unknown commands', async () => {
+  for (const name of ['exec', 'logs', 'retry-boot']) {
+    const r = io();
+    assert.equal(await runApiclient([name, 'admin'], r.io, { commands: UNATTENDED }), 2, name);
+    assert.equal(r.out.stderr, `apiclient: unknown command '${name}' (commands: get, set, apply, raw, status, audit, help)\n`);
+  }
 });

@@ -21,7 +21,22 @@ export type Register = (program: Command, ctx: CommandContext) => void;
 export const DEFAULT_SOCKET_PATH = '/run/berth/api.sock';
 const BUILT_IN: readonly Register[] = [registerGet, registerSet, registerApply, registerRaw, registerExec, registerLogs, registerStatus, registerAudit, registerRetryBoot];
 
-export function buildProgram(io: ApiclientIo, { extra = [] }: { extra?: readonly Register[] } = {}): { program: Command; ctx: CommandContext } {
+/**
+ * The subcommands berthd runs itself, in its own process, for bootstrap commands
+ * (src/daemon/boot-apiclient.ts): those that end by themselves and touch nothing but their streams.
+ * Left out: `exec` (host containers start after the boot; it takes the process's terminal and
+ * signals), `logs` (`-f` never ends) and `retry-boot` (it would wait for the very boot that runs it).
+ */
+export const UNATTENDED: readonly Register[] = [registerGet, registerSet, registerApply, registerRaw, registerStatus, registerAudit];
+
+export interface ProgramOptions {
+  /** The subcommands. Default: all of them. */
+  commands?: readonly Register[];
+  /** Subcommands added to those (tests). Default none. */
+  extra?: readonly Register[];
+}
+
+export function buildProgram(io: ApiclientIo, { commands = BUILT_IN, extra = [] }: ProgramOptions = {}): { program: Command; ctx: CommandContext } {
   const program = new Command('apiclient')
     .description("berth's API client (Bottlerocket's apiclient syntax)")
     .option('-s, --socket-path <path>', `API socket (default: $BERTH_API_SOCKET or ${DEFAULT_SOCKET_PATH})`)
@@ -31,7 +46,7 @@ export function buildProgram(io: ApiclientIo, { extra = [] }: { extra?: readonly
     .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => {}, outputError: () => {} });
   const ctx = makeContext(io);
-  for (const register of [...BUILT_IN, ...extra]) register(program, ctx);
+  for (const register of [...commands, ...extra]) register(program, ctx);
   // With positional options, `-s` and `-v` after a subcommand belong to it: accept them there too, so
   // `apiclient get -s SOCK -v` keeps working (exec's own options end at NAME: `exec admin ls -s` is ls's).
   for (const sub of program.commands) {
@@ -60,12 +75,8 @@ function checkCommandName(program: Command, argv: readonly string[]): void {
 }
 
 /** Runs the program on user arguments; returns the exit status and writes one error line on failure. */
-export async function runApiclient(
-  argv: readonly string[],
-  io: ApiclientIo,
-  { extra = [] }: { extra?: readonly Register[] } = {},
-): Promise<number> {
-  const { program, ctx } = buildProgram(io, { extra });
+export async function runApiclient(argv: readonly string[], io: ApiclientIo, options: ProgramOptions = {}): Promise<number> {
+  const { program, ctx } = buildProgram(io, options);
   try {
     checkCommandName(program, argv);
     await program.parseAsync([...argv], { from: 'user' });

@@ -3,7 +3,7 @@ import type { ContainerStatus as Status } from '../../reconciler/status.js';
 import type { BootstrapContainerStatus as BootStatus } from '../../reconciler/bootstrap-status.js';
 import type { CommandContext } from './context.js';
 import type { BootReport } from '../../daemon/boot-report.js';
-import { BOOTSTRAP_PREFIX, bootstrapFailures, containerPath } from './container-name.js';
+import { BOOTSTRAP_PREFIX, bootFailures, containerPath } from './container-name.js';
 
 function columns(head: string[], lines: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
@@ -52,9 +52,9 @@ function bootLines(boot: BootReport): string {
   else if (ud && ud.skipped.length > 0) lines.push(`BOOT: user data applied (${ud.sources.join(', ')}); skipped settings berth does not own: ${ud.skipped.join(', ')}`);
   const b = boot.bootstrap;
   if (b?.state === 'failed') {
-    lines.push(`BOOT: failed: essential bootstrap container ${bootstrapFailures(b.failures)}; host containers are not started until \`apiclient retry-boot\` or a change to bootstrap-containers settings succeeds`);
+    lines.push(`BOOT: failed: essential ${bootFailures(b.failures)}; host containers are not started until \`apiclient retry-boot\` or a change to bootstrap settings succeeds`);
   } else if (b?.state === 'running') {
-    lines.push(`BOOT: bootstrap containers running (attempt ${b.attempts}); host containers start after them`);
+    lines.push(`BOOT: bootstrap commands and containers running (attempt ${b.attempts}); host containers start after them`);
   }
   return lines.length > 0 ? `${lines.join('\n')}\n\n` : '';
 }
