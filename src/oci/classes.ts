@@ -1,5 +1,5 @@
-import type { ResourceLimits } from '../model/index.js';
 import type { ApiAccess } from '../model/index.js';
+import type { ResourceLimits } from '../model/index.js';
 import { SELINUX_LABELS } from './labels.js';
 import { compose, type LinuxDevice, type Mount, type SpecOpt } from './spec.js';
 import { withEnv, withEnvTable, withImageConfig, type ImageProcessConfig } from './process-opts.js';
