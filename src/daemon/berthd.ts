@@ -7,6 +7,7 @@ import { Datastore } from '../datastore/index.js';
 import { createApiServer } from '../api/index.js';
 import { defaultSettings } from '../model/index.js';
 import { HostContainerController } from '../reconciler/controller.js';
+import { StatusStore } from '../reconciler/status-store.js';
 import type { HostContainerRuntime } from '../runtime/host-container-runtime.js';
 import { pullImage, TokenCache } from '../images/registry/index.js';
 import { readBerthdState, readLiveBerthdState, removeBerthdState, writeBerthdState } from './berthd-state.js';
@@ -112,10 +113,12 @@ export class Berthd {
     const log = this.#log;
     const client = ContainerdClient.connect({ socket: p.hostContainerd.socket, namespace: 'default' });
     const hostRuntime = this.#hostRuntime(client);
+    const statuses = new StatusStore();
     const controller = new HostContainerController({
       runtime: hostRuntime,
       settings: () => datastore.live(),
       logger: log,
+      statuses,
       ...(this.#options.stopGraceMs !== undefined ? { stopGraceMs: this.#options.stopGraceMs } : {}),
     });
     const audit = new AuditLog({ file: p.auditLog });
@@ -128,7 +131,7 @@ export class Berthd {
       ...(this.#options.apiGroup !== undefined ? { socketGroup: this.#options.apiGroup } : {}),
       logger: log.child({ component: 'api' }),
       routes: [
-        ...statusRoutes({ controller, runtime: this.runtime, logFileOf: (n) => hostRuntime.logFileOf(n, 'host') }),
+        ...statusRoutes({ statuses, runtime: this.runtime, logFileOf: (n) => hostRuntime.logFileOf(n, 'host') }),
         ...bootRoutes({ boot: () => this.boot, sequence: boot, logFileOf: (n) => hostRuntime.logFileOf(n, 'bootstrap') }),
         ...auditRoutes(audit),
       ],
@@ -138,7 +141,7 @@ export class Berthd {
     const breakGlass = new BreakGlassTimer({ datastore, audit, logger: log });
     const sshAudit = new SshAudit({ audit, logger: log, logFileOf: (n) => hostRuntime.logFileOf(n, 'host') });
     let unsubscribe = (): void => undefined;
-    let unfollow = (): void => undefined;
+    let unfollowStatuses = (): void => undefined;
     return [
       { name: 'containerd', start: () => this.runtime.start(), stop: async () => this.runtime.detach() },
       { name: 'containerd client', start: async () => undefined, stop: async () => client.close() },
@@ -153,20 +156,23 @@ export class Berthd {
           unsubscribe = datastore.subscribe((keys) => {
             boot.settingsChanged(keys);
             if (keys.some((k) => /^(settings\.)?host-containers\.[^.]+\.(enabled|enabled-until)$/.test(k))) void breakGlass.check();
+            controller.settingsChanged(keys);
           });
           // Host containers start only once the boot succeeds, now or after a retry.
-          await boot.whenSucceeded(async () => {
-            unfollow = datastore.subscribe((keys) => controller.settingsChanged(keys));
-            await controller.start();
-          });
+          await boot.whenSucceeded(() => controller.start());
         },
         stop: async () => {
           unsubscribe();
-          unfollow();
           await controller.stop();
         },
       },
-      sshAuditComponent(sshAudit, () => controller.status().filter((s) => s.state !== 'disabled').map((s) => s.name)),
+      {
+        name: 'ssh audit',
+        start: async () => {
+          unfollowStatuses = sshAudit.follow(statuses);
+        },
+        stop: async () => unfollowStatuses(),
+      },
     ];
   }
 
@@ -233,23 +239,6 @@ async function makeDirectories(p: BerthPaths): Promise<void> {
   ] as const) {
     await mkdir(dir, { recursive: true, mode });
   }
-}
-
-/** Follows the logs of the containers that are enabled, for their SSH logins. */
-function sshAuditComponent(sshAudit: SshAudit, enabled: () => string[]): Component {
-  let timer: NodeJS.Timeout | undefined;
-  return {
-    name: 'ssh audit',
-    async start() {
-      sshAudit.watch(enabled());
-      timer = setInterval(() => sshAudit.watch(enabled()), 2000);
-      timer.unref();
-    },
-    async stop() {
-      clearInterval(timer);
-      sshAudit.stop();
-    },
-  };
 }
 
 /**

@@ -4,6 +4,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import { parseSshdLine } from '../audit/sshd-log.js';
 import { followFile } from '../lib/follow-file.js';
 import type { Logger } from '../lib/logger.js';
+import type { StatusStore } from '../reconciler/status-store.js';
 
 /**
  * Records SSH logins into host containers in the audit log. sshd in the admin and control images
@@ -26,8 +27,22 @@ export class SshAudit {
     this.#logFileOf = options.logFileOf;
   }
 
+  /**
+   * Follows the logs of the containers that are not disabled, starting and stopping as their status
+   * changes in `statuses`; returns the function that stops following them all.
+   */
+  follow(statuses: StatusStore): () => void {
+    const update = (): void => this.#watch(statuses.list().filter((s) => s.state !== 'disabled').map((s) => s.name));
+    update();
+    const unsubscribe = statuses.subscribe(update);
+    return () => {
+      unsubscribe();
+      this.#stop();
+    };
+  }
+
   /** Follows the logs of these containers (and stops following the others). */
-  watch(names: readonly string[]): void {
+  #watch(names: readonly string[]): void {
     for (const name of names) {
       if (this.#followers.has(name)) continue;
       const file = this.#logFileOf(name);
@@ -72,7 +87,7 @@ export class SshAudit {
     this.#log.info({ container: target, event: e.kind, user: e.user, from: e.from }, 'ssh session');
   }
 
-  stop(): void {
+  #stop(): void {
     for (const s of this.#followers.values()) s.destroy();
     this.#followers.clear();
   }

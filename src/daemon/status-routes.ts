@@ -1,21 +1,21 @@
 import { BerthError } from '../errors/index.js';
 import type { Route } from '../api/index.js';
-import type { HostContainerController } from '../reconciler/controller.js';
+import type { StatusStore } from '../reconciler/status-store.js';
 import type { RuntimeManager } from './runtime-manager.js';
 import { logsRoute } from './logs-route.js';
 
 /**
  * berth's read-only additions to the API: host-container status, their logs, and the health of
- * both containerd instances. They read from the reconciler and the runtime manager; nothing here
- * changes state.
+ * both containerd instances. They read the status store the reconciler writes and the runtime
+ * manager; nothing here changes state.
  */
 export function statusRoutes(options: {
-  controller: HostContainerController;
+  statuses: StatusStore;
   runtime: RuntimeManager;
   logFileOf: (name: string) => string;
 }): Route[] {
   const find = (name: string) => {
-    const s = options.controller.status().find((c) => c.name === name);
+    const s = options.statuses.get(name);
     if (!s) throw new BerthError('NOT_FOUND', `No host container named '${name}'`);
     return s;
   };
@@ -24,7 +24,7 @@ export function statusRoutes(options: {
       method: 'GET',
       path: '/host-containers',
       query: [],
-      handler: async () => ({ status: 200, body: options.controller.status() }),
+      handler: async () => ({ status: 200, body: options.statuses.list() }),
     },
     {
       method: 'GET',

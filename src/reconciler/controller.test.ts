@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HostContainerController } from './controller.js';
+import { StatusStore } from './status-store.js';
 import type { CreateOptions, RuntimePort } from './runtime-port.js';
 import type { ActualContainer, DesiredContainer } from './types.js';
 import type { Settings } from '../model/index.js';
@@ -72,16 +73,19 @@ class TableRuntime implements RuntimePort {
 function setup(initial: Settings) {
   let settings = initial;
   const runtime = new TableRuntime();
+  const statuses = new StatusStore();
   const ctl = new HostContainerController({
     runtime,
     settings: () => settings,
     logger: silentLogger,
+    statuses,
     restartBackoff: { baseMs: 1000, maxMs: 8000, jitter: 0, resetAfterMs: 60_000 },
     resyncMs: 3_600_000,
   });
   return {
     runtime,
     ctl,
+    statuses,
     set(next: Settings, keys: string[]) {
       settings = next;
       ctl.settingsChanged(keys);
@@ -93,21 +97,21 @@ const control = { source: 'oci-archive:/c.tar', enabled: true };
 const admin = { source: 'oci-archive:/a.tar', enabled: false, superpowered: true };
 
 test('controller starts enabled containers, leaves disabled ones, and re-setting a value restarts nothing', async () => {
-  const { runtime, ctl, set } = setup({ 'host-containers': { control, admin } });
+  const { runtime, ctl, set, statuses } = setup({ 'host-containers': { control, admin } });
   await ctl.start();
   await ctl.idle();
   assert.deepEqual(runtime.calls, ['create control', 'start control']);
   set({ 'host-containers': { control: { ...control }, admin } }, ['settings.host-containers.control.enabled']);
   await ctl.idle();
   assert.deepEqual(runtime.calls, ['create control', 'start control'], 'same value: nothing restarted');
-  const status = ctl.status();
+  const status = statuses.list();
   assert.equal(status.find((s) => s.name === 'control')?.state, 'running');
   assert.equal(status.find((s) => s.name === 'admin')?.state, 'disabled');
   await ctl.stop();
 });
 
 test('controller replaces only the container whose settings changed, and removes a disabled one', async () => {
-  const { runtime, ctl, set } = setup({ 'host-containers': { control, admin: { ...admin, enabled: true } } });
+  const { runtime, ctl, set, statuses } = setup({ 'host-containers': { control, admin: { ...admin, enabled: true } } });
   await ctl.start();
   await ctl.idle();
   runtime.calls = [];
@@ -118,7 +122,7 @@ test('controller replaces only the container whose settings changed, and removes
   set({ 'host-containers': { control, admin } }, ['settings.host-containers.admin.enabled']);
   await ctl.idle();
   assert.deepEqual(runtime.calls, ['stop admin', 'remove admin']);
-  assert.equal(ctl.status().find((s) => s.name === 'admin')?.lastExit?.code, 143);
+  assert.equal(statuses.list().find((s) => s.name === 'admin')?.lastExit?.code, 143);
   await ctl.stop();
 });
 
@@ -137,7 +141,7 @@ test('controller writes user data before create and removes it when the setting 
 
 test('controller restarts an exited container with growing backoff', async (t) => {
   t.mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'] });
-  const { runtime, ctl } = setup({ 'host-containers': { control } });
+  const { runtime, ctl, statuses } = setup({ 'host-containers': { control } });
   await ctl.start();
   await ctl.idle();
   const tick = () => new Promise((r) => setImmediate(r));
@@ -145,7 +149,7 @@ test('controller restarts an exited container with growing backoff', async (t) =
   runtime.exit('control', 3);
   await ctl.idle();
   assert.deepEqual(runtime.calls, [], 'not restarted at once');
-  const st = ctl.status()[0]!;
+  const st = statuses.list()[0]!;
   assert.equal(st.state, 'restarting');
   assert.deepEqual(st.lastExit?.code, 3);
   t.mock.timers.tick(1000);
@@ -162,7 +166,7 @@ test('controller restarts an exited container with growing backoff', async (t) =
   await tick();
   await ctl.idle();
   assert.deepEqual(runtime.calls, ['start control', 'start control']);
-  assert.equal(ctl.status()[0]!.restarts, 2);
+  assert.equal(statuses.list()[0]!.restarts, 2);
   await ctl.stop();
 });
 
@@ -185,7 +189,7 @@ test('settingsChanged() looks only at the containers the keys touch; registry ch
 });
 
 test('a pull that fails and is retried shows as pulling with the registry and the reference, then running', async () => {
-  const { runtime, ctl } = setup({ 'host-containers': { box: { source: '127.0.0.1:1/team/box:v1', enabled: true } } });
+  const { runtime, ctl, statuses } = setup({ 'host-containers': { box: { source: '127.0.0.1:1/team/box:v1', enabled: true } } });
   let pulled!: () => void;
   const pull = new Promise<void>((resolve) => (pulled = resolve));
   const create = runtime.create.bind(runtime);
@@ -195,13 +199,13 @@ test('a pull that fails and is retried shows as pulling with the registry and th
     return create(d);
   };
   await ctl.start();
-  for (let i = 0; i < 100 && ctl.status()[0]?.state !== 'pulling'; i++) await new Promise((r) => setImmediate(r));
-  const pulling = ctl.status()[0]!;
+  for (let i = 0; i < 100 && statuses.list()[0]?.state !== 'pulling'; i++) await new Promise((r) => setImmediate(r));
+  const pulling = statuses.list()[0]!;
   assert.equal(pulling.state, 'pulling');
   assert.match(pulling.error ?? '', /^Cannot pull 127\.0\.0\.1:1\/team\/box:v1 from registry 127\.0\.0\.1:1: attempt 1 failed \(connect ECONNREFUSED 127\.0\.0\.1:1\); next attempt at /);
   pulled();
   await ctl.idle();
-  const running = ctl.status()[0]!;
+  const running = statuses.list()[0]!;
   assert.equal(running.state, 'running');
   assert.equal(running.error, undefined, 'the error goes once the container runs');
   await ctl.stop();
@@ -209,20 +213,29 @@ test('a pull that fails and is retried shows as pulling with the registry and th
 
 test('an exit the OOM killer caused shows as oom-killed in lastExit until a later exit without it', async (t) => {
   t.mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'] });
-  const { runtime, ctl } = setup({ 'host-containers': { control } });
+  const { runtime, ctl, statuses } = setup({ 'host-containers': { control } });
   await ctl.start();
   await ctl.idle();
   runtime.exit('control', 137, { oomKilled: true });
   await ctl.idle();
-  assert.deepEqual(ctl.status()[0]!.lastExit, { code: 137, at: undefined, reason: 'oom-killed' });
-  assert.equal(ctl.status()[0]!.state, 'restarting');
+  assert.deepEqual(statuses.list()[0]!.lastExit, { code: 137, at: undefined, reason: 'oom-killed' });
+  assert.equal(statuses.list()[0]!.state, 'restarting');
   t.mock.timers.tick(1000);
   await new Promise((r) => setImmediate(r));
   await ctl.idle();
-  assert.equal(ctl.status()[0]!.restarts, 1);
-  assert.deepEqual(ctl.status()[0]!.lastExit, { code: 137, at: undefined, reason: 'oom-killed' }, 'kept while it runs again');
+  assert.equal(statuses.list()[0]!.restarts, 1);
+  assert.deepEqual(statuses.list()[0]!.lastExit, { code: 137, at: undefined, reason: 'oom-killed' }, 'kept while it runs again');
   runtime.exit('control', 1);
   await ctl.idle();
-  assert.deepEqual(ctl.status()[0]!.lastExit, { code: 1, at: undefined });
+  assert.deepEqual(statuses.list()[0]!.lastExit, { code: 1, at: undefined });
   await ctl.stop();
+});
+
+test('before start() the controller publishes status from the settings and reconciles nothing (a failed boot)', async () => {
+  const { runtime, ctl, set, statuses } = setup({ 'host-containers': { control, admin } });
+  assert.deepEqual(statuses.list().map((s) => [s.name, s.state]), [['admin', 'disabled'], ['control', 'pending']]);
+  set({ 'host-containers': { control, admin: { ...admin, enabled: true } } }, ['settings.host-containers.admin.enabled']);
+  assert.equal(statuses.get('admin')?.state, 'pending');
+  await ctl.idle();
+  assert.deepEqual(runtime.calls, []);
 });

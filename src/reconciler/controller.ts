@@ -7,6 +7,7 @@ import { plan } from './plan.js';
 import type { PullRetry, RuntimePort } from './runtime-port.js';
 import { pullRetryMessage } from './pull-retry-message.js';
 import type { ContainerState, ContainerStatus, ExitReason } from './status.js';
+import type { StatusStore } from './status-store.js';
 import type { ActualContainer, DesiredContainer } from './types.js';
 import { WorkQueue, type HandlerResult } from './work-queue.js';
 
@@ -15,6 +16,8 @@ export interface ControllerOptions {
   /** The effective live settings, read fresh on every reconcile. */
   settings: () => Settings;
   logger: Logger;
+  /** Where each container's status is published, as it changes. */
+  statuses: StatusStore;
   /** SIGTERM → SIGKILL grace when stopping a container. Default 20 s. */
   stopGraceMs?: number;
   /** Restart pacing after a container exits. Default 1 s doubling to 5 min, reset after 60 s of running. */
@@ -25,6 +28,7 @@ export interface ControllerOptions {
 }
 
 interface Record {
+  name: string;
   backoff: Backoff;
   restarts: number;
   nextStartAt?: number;
@@ -50,6 +54,8 @@ export class HostContainerController {
   #resyncMs: number;
   #now: () => Date;
   #queue: WorkQueue;
+  #statuses: StatusStore;
+  #started = false;
   #records = new Map<string, Record>();
   #watch: { close(): void } | undefined;
   #resync: NodeJS.Timeout | undefined;
@@ -62,6 +68,7 @@ export class HostContainerController {
     this.#restartBackoff = options.restartBackoff ?? { baseMs: 1000, maxMs: 300_000, resetAfterMs: 60_000 };
     this.#resyncMs = options.resyncMs ?? 15_000;
     this.#now = options.now ?? (() => new Date());
+    this.#statuses = options.statuses;
     this.#queue = new WorkQueue({
       handler: (name) => this.#reconcile(name),
       onError: (name, err, retryInMs) => {
@@ -71,10 +78,13 @@ export class HostContainerController {
         this.#log.error({ container: name, err: r.error, retryInMs }, 'reconcile failed');
       },
     });
+    // Status is readable before the first reconcile, and while a failed boot holds it back.
+    for (const name of Object.keys(this.#settings()['host-containers'] ?? {})) this.#publish(name);
   }
 
   /** Adopts what runs, starts what should run, and keeps watching. */
   async start(): Promise<void> {
+    this.#started = true;
     this.#watch = this.#runtime.watch((name, kind) => {
       if (kind === 'host') this.#queue.add(name);
     });
@@ -97,15 +107,20 @@ export class HostContainerController {
     for (const n of names) this.#queue.add(n);
   }
 
-  /** Called with the keys a commit changed: only the containers they touch are looked at. */
+  /**
+   * Called with the keys a commit changed: the status of the containers they touch is published at
+   * once, and, once started, only those containers are looked at.
+   */
   settingsChanged(keys: readonly string[]): void {
     const names = new Set<string>();
     for (const key of keys) {
       const parts = key.replace(/^settings\./, '').split('.');
-      if (parts[0] === 'host-containers' && parts[1]) names.add(parts[1]);
-      else if (parts[0] === 'container-registry') for (const n of Object.keys(this.#settings()['host-containers'] ?? {})) names.add(n);
+      if (parts[0] === 'host-containers' && parts[1]) {
+        names.add(parts[1]);
+        this.#publish(parts[1]);
+      } else if (parts[0] === 'container-registry') for (const n of Object.keys(this.#settings()['host-containers'] ?? {})) names.add(n);
     }
-    for (const n of names) this.#queue.add(n);
+    if (this.#started) for (const n of names) this.#queue.add(n);
   }
 
   /** Waits until no reconcile is queued or running (tests, shutdown). */
@@ -113,47 +128,63 @@ export class HostContainerController {
     return this.#queue.idle();
   }
 
-  status(): ContainerStatus[] {
-    const settings = this.#settings()['host-containers'] ?? {};
-    const names = new Set([...Object.keys(settings), ...this.#records.keys()]);
-    return [...names].sort().map((name) => {
-      const s = settings[name];
-      const r = this.#records.get(name);
-      const out: ContainerStatus = {
-        name,
-        kind: 'host',
-        desired: { enabled: s?.enabled ?? false, superpowered: s?.superpowered ?? false, source: s?.source },
-        state: r?.state ?? (s?.enabled ? 'pending' : 'disabled'),
-        restarts: r?.restarts ?? 0,
-        since: (r?.since ?? this.#now()).toISOString(),
-      };
-      if (s?.['enabled-until']) out.desired.enabledUntil = s['enabled-until'];
-      if (r?.pid !== undefined && r.state === 'running') out.pid = r.pid;
-      if (r?.imageDigest) out.imageDigest = r.imageDigest;
-      if (r?.lastExit) out.lastExit = { code: r.lastExit.code, at: r.lastExit.at?.toISOString(), ...(r.lastExit.reason ? { reason: r.lastExit.reason } : {}) };
-      if (r?.error) out.error = r.error;
-      if (r?.nextStartAt !== undefined) out.nextRestartAt = new Date(r.nextStartAt).toISOString();
-      return out;
-    });
+  /** Writes `name`'s status to the store, or removes it when berth no longer knows the container. */
+  #publish(name: string): void {
+    const status = this.#statusOf(name);
+    if (status) this.#statuses.set(status);
+    else this.#statuses.delete(name);
+  }
+
+  #statusOf(name: string): ContainerStatus | undefined {
+    const s = this.#settings()['host-containers']?.[name];
+    const r = this.#records.get(name);
+    if (!s && !r) return undefined;
+    const state = r?.state ?? (s?.enabled ? 'pending' : 'disabled');
+    const before = this.#statuses.get(name);
+    const out: ContainerStatus = {
+      name,
+      kind: 'host',
+      desired: { enabled: s?.enabled ?? false, superpowered: s?.superpowered ?? false, source: s?.source },
+      state,
+      restarts: r?.restarts ?? 0,
+      since: r?.since.toISOString() ?? (before?.state === state ? before.since : this.#now().toISOString()),
+    };
+    if (s?.['enabled-until']) out.desired.enabledUntil = s['enabled-until'];
+    if (r?.pid !== undefined && r.state === 'running') out.pid = r.pid;
+    if (r?.imageDigest) out.imageDigest = r.imageDigest;
+    if (r?.lastExit) out.lastExit = { code: r.lastExit.code, at: r.lastExit.at?.toISOString(), ...(r.lastExit.reason ? { reason: r.lastExit.reason } : {}) };
+    if (r?.error) out.error = r.error;
+    if (r?.nextStartAt !== undefined) out.nextRestartAt = new Date(r.nextStartAt).toISOString();
+    return out;
   }
 
   #record(name: string): Record {
     let r = this.#records.get(name);
     if (!r) {
-      r = { backoff: new Backoff(this.#restartBackoff), restarts: 0, state: 'pending', since: this.#now() };
+      r = { name, backoff: new Backoff(this.#restartBackoff), restarts: 0, state: 'pending', since: this.#now() };
       this.#records.set(name, r);
     }
     return r;
   }
 
+  /** Sets the state and publishes the record with it (the other fields change on the way to a state). */
   #setState(r: Record, state: ContainerState): void {
     if (r.state !== state) {
       r.state = state;
       r.since = this.#now();
     }
+    this.#publish(r.name);
   }
 
   async #reconcile(name: string): Promise<HandlerResult> {
+    try {
+      return await this.#reconcileOnce(name);
+    } finally {
+      this.#publish(name);
+    }
+  }
+
+  async #reconcileOnce(name: string): Promise<HandlerResult> {
     const now = this.#now();
     const settings = this.#settings();
     const desired = desiredHostContainers(settings, now).get(name);

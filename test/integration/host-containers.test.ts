@@ -8,6 +8,7 @@ import { startTestContainerd, type TestContainerd } from '../helpers/containerd.
 import { testImageArchive } from '../helpers/test-image.js';
 import { hostRuntimeFor } from '../helpers/host-runtime.js';
 import { HostContainerController } from '../../src/reconciler/controller.js';
+import { StatusStore } from '../../src/reconciler/status-store.js';
 import { capabilityMask } from '../../src/oci/capability-opts.js';
 import { DEFAULT_CAPABILITIES } from '../../src/oci/spec.js';
 import { silentLogger } from '../../src/lib/logger.js';
@@ -18,6 +19,8 @@ let api: Server;
 let archive: string;
 let settings: Settings;
 const controllers: HostContainerController[] = [];
+/** The store each controller publishes to. */
+const statusesOf = new Map<HostContainerController, StatusStore>();
 
 before(async () => {
   ctrd = await startTestContainerd();
@@ -37,8 +40,10 @@ after(async () => {
 
 function controller(): HostContainerController {
   const runtime = hostRuntimeFor(ctrd);
-  const c = new HostContainerController({ runtime, settings: () => settings, logger: silentLogger, stopGraceMs: 500, restartBackoff: { baseMs: 200, maxMs: 1000 } });
+  const statuses = new StatusStore();
+  const c = new HostContainerController({ runtime, settings: () => settings, logger: silentLogger, statuses, stopGraceMs: 500, restartBackoff: { baseMs: 200, maxMs: 1000 } });
   controllers.push(c);
+  statusesOf.set(c, statuses);
   return c;
 }
 
@@ -67,7 +72,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined> | T | und
 }
 
 const runningPid = (ctl: HostContainerController, name: string) => () => {
-  const s = ctl.status().find((x) => x.name === name);
+  const s = statusesOf.get(ctl)?.get(name);
   return s?.state === 'running' ? s.pid : undefined;
 };
 
@@ -167,7 +172,8 @@ test('host containers: default and superpowered classes live, user data, changes
     const p = runningPid(again, 'control')();
     return p !== undefined && p !== controlPid ? p : undefined;
   });
-  const s = again.status().find((x) => x.name === 'control')!;
+  const s = statusesOf.get(again)?.get('control');
+  assert.ok(s);
   assert.equal(s.restarts, 1);
   assert.equal(s.lastExit?.code, 137);
 
