@@ -31,7 +31,7 @@ import type { UserDataSources } from './user-data-sources.js';
 import { PeerCredentials } from './peer-credentials.js';
 import { ApiCallers } from './api-callers.js';
 import { AuditLog } from '../audit/audit-log.js';
-import { BreakGlassTimer } from './break-glass-timer.js';
+import { BreakGlassExpiry } from './break-glass-expiry.js';
 import { SshAudit } from './ssh-audit.js';
 
 /** docker's credentials file, the fallback after settings.container-registry.credentials. */
@@ -138,7 +138,7 @@ export class Berthd {
       upgrades: { '/exec': (upgrade) => exec.handle(upgrade) },
       access: new ApiCallers({ peers, cgroupParent: p.hostContainerd.cgroupParent, settings: () => datastore.live(), audit, logger: log }),
     });
-    const breakGlass = new BreakGlassTimer({ datastore, audit, logger: log });
+    const breakGlass = new BreakGlassExpiry({ datastore, audit, logger: log });
     const sshAudit = new SshAudit({ audit, logger: log, logFileOf: (n) => hostRuntime.logFileOf(n, 'host') });
     let unsubscribe = (): void => undefined;
     let unfollowStatuses = (): void => undefined;
@@ -148,14 +148,13 @@ export class Berthd {
       exec,
       { name: 'api', start: () => api.listen(), stop: () => api.close() },
       // Expiries that passed while berthd was down are committed before anything starts.
-      { name: 'break-glass expiry', start: () => breakGlass.check(), stop: async () => breakGlass.stop() },
+      { name: 'break-glass expiry', start: () => breakGlass.start(), stop: async () => breakGlass.stop() },
       { name: 'bootstrap containers', start: () => boot.start(), stop: async () => boot.stop() },
       {
         name: 'reconciler',
         start: async () => {
           unsubscribe = datastore.subscribe((keys) => {
             boot.settingsChanged(keys);
-            if (keys.some((k) => /^(settings\.)?host-containers\.[^.]+\.(enabled|enabled-until)$/.test(k))) void breakGlass.check();
             controller.settingsChanged(keys);
           });
           // Host containers start only once the boot succeeds, now or after a retry.

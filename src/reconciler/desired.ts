@@ -3,17 +3,13 @@ import { decodeBase64, DEFAULT_API_ACCESS, type Settings } from '../model/index.
 import { resourceLimits } from '../model/index.js';
 import { BerthError } from '../errors/index.js';
 import type { DesiredContainer } from './types.js';
+import { expired } from './expiry.js';
 
 /**
  * Bumped when berth changes how it builds a container from the same settings (a class spec
  * change), so containers built by an older berth are replaced once.
  */
 export const BUILD_VERSION = '1';
-
-/** Whether an `enabled-until` time has passed at `now`. */
-export function expired(enabledUntil: string | undefined, now: Date): boolean {
-  return enabledUntil !== undefined && Date.parse(enabledUntil) <= now.getTime();
-}
 
 /** What shapes a container: a DesiredContainer without its hash. */
 export type ContainerInputs = Omit<DesiredContainer, 'hash'>;
