@@ -1,5 +1,5 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import type { ContainerdMode } from './runtime-manager.js';
+import type { ContainerdMode } from './containerd-supervisor.js';
 import { processArgv } from './process-identity.js';
 
 /** What a running berthd records about itself, so `berthd stop` knows what to stop. */

@@ -17,7 +17,7 @@ import { installPaths, type InstallPaths } from './install-paths.js';
 import { berthPaths, type BerthPaths } from './paths.js';
 import { removeBerthCgroups } from './cgroup-dirs.js';
 import { processRunning } from './process-identity.js';
-import { RuntimeManager, type ContainerdMode } from './runtime-manager.js';
+import { ContainerdSupervisor, type ContainerdMode } from './containerd-supervisor.js';
 import { statusRoutes } from './status-routes.js';
 import { bootRoutes } from './boot-routes.js';
 import { BootSequence } from './boot-sequence.js';
@@ -58,14 +58,14 @@ export interface BerthdOptions {
 
 /**
  * The running supervisor and berth's only composition root: it builds the subsystems from the paths
- * and the install layout, and starts them as components in order (./component.ts) — runtime
- * manager, exec, API, break-glass expiry, bootstrap containers, reconciler, SSH audit — stopping
+ * and the install layout, and starts them as components in order (./component.ts) — containerd
+ * supervisor, exec, API, break-glass expiry, bootstrap containers, reconciler, SSH audit — stopping
  * them in reverse when it exits. A failed boot starts no host containers but keeps the API up
  * (./boot-sequence.ts).
  */
 export class Berthd {
   readonly paths: BerthPaths;
-  readonly runtime: RuntimeManager;
+  readonly containerd: ContainerdSupervisor;
   readonly install: InstallPaths;
   readonly boot: BootReport = {};
   #log: Logger;
@@ -78,7 +78,7 @@ export class Berthd {
     this.#log = options.logger;
     this.paths = berthPaths(options.root);
     this.install = installPaths(options.imagesDir ? { imagesDir: options.imagesDir } : {});
-    this.runtime = new RuntimeManager({ mode: options.containerd, paths: this.paths, logger: options.logger });
+    this.containerd = new ContainerdSupervisor({ mode: options.containerd, paths: this.paths, logger: options.logger });
   }
 
   async start(): Promise<void> {
@@ -131,7 +131,7 @@ export class Berthd {
       ...(this.#options.apiGroup !== undefined ? { socketGroup: this.#options.apiGroup } : {}),
       logger: log.child({ component: 'api' }),
       routes: [
-        ...statusRoutes({ statuses, runtime: this.runtime, logFileOf: (n) => hostRuntime.logFileOf(n, 'host') }),
+        ...statusRoutes({ statuses, containerd: this.containerd, logFileOf: (n) => hostRuntime.logFileOf(n, 'host') }),
         ...bootRoutes({ boot: () => this.boot, sequence: boot, logFileOf: (n) => hostRuntime.logFileOf(n, 'bootstrap') }),
         ...auditRoutes(audit),
       ],
@@ -143,7 +143,7 @@ export class Berthd {
     let unsubscribe = (): void => undefined;
     let unfollowStatuses = (): void => undefined;
     return [
-      { name: 'containerd', start: () => this.runtime.start(), stop: async () => this.runtime.detach() },
+      { name: 'containerd', start: () => this.containerd.start(), stop: async () => this.containerd.detach() },
       { name: 'containerd client', start: async () => undefined, stop: async () => client.close() },
       exec,
       { name: 'api', start: () => api.listen(), stop: () => api.close() },
@@ -273,8 +273,8 @@ export async function stopBerthd(options: { root: string; logger: Logger; graceM
     client.close();
   }
   const mode = last?.mode ?? 'managed';
-  const runtime = new RuntimeManager({ mode, paths, logger: options.logger });
-  await runtime.stop({ graceMs: 10_000 });
+  const containerd = new ContainerdSupervisor({ mode, paths, logger: options.logger });
+  await containerd.stop({ graceMs: 10_000 });
   // External daemons keep running under systemd and may start containers in these cgroups again.
   if (mode === 'managed') await removeCgroups(paths, options.logger);
   await removeBerthdState(paths.berthdState);

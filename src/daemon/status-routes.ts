@@ -1,17 +1,17 @@
 import { BerthError } from '../errors/index.js';
 import type { Route } from '../api/index.js';
 import type { StatusStore } from '../reconciler/status-store.js';
-import type { RuntimeManager } from './runtime-manager.js';
+import type { ContainerdSupervisor } from './containerd-supervisor.js';
 import { logsRoute } from './logs-route.js';
 
 /**
  * berth's read-only additions to the API: host-container status, their logs, and the health of
- * both containerd instances. They read the status store the reconciler writes and the runtime
- * manager; nothing here changes state.
+ * both containerd instances. They read the status store the reconciler writes and the containerd
+ * supervisor; nothing here changes state.
  */
 export function statusRoutes(options: {
   statuses: StatusStore;
-  runtime: RuntimeManager;
+  containerd: ContainerdSupervisor;
   logFileOf: (name: string) => string;
 }): Route[] {
   const find = (name: string) => {
@@ -37,7 +37,7 @@ export function statusRoutes(options: {
       method: 'GET',
       path: '/health',
       query: [],
-      handler: async () => ({ status: 200, body: { containerd: await options.runtime.health() } }),
+      handler: async () => ({ status: 200, body: { containerd: await options.containerd.health() } }),
     },
   ];
 }

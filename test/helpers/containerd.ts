@@ -14,7 +14,7 @@ export interface TestContainerd {
   cleanup(): Promise<ReapReport>;
 }
 
-/** A private host-containerd under a fresh temp root, started through berth's own runtime manager. */
+/** A private host-containerd under a fresh temp root, started through berth's own ManagedContainerd. */
 export async function startTestContainerd(options: { namespace?: string } = {}): Promise<TestContainerd> {
   const root = await makeTempRoot();
   const paths = berthPaths(root);

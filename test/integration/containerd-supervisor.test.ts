@@ -2,7 +2,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { RuntimeManager } from '../../src/daemon/runtime-manager.js';
+import { ContainerdSupervisor } from '../../src/daemon/containerd-supervisor.js';
 import { berthPaths } from '../../src/daemon/paths.js';
 import { ContainerdClient } from '../../src/containerd/index.js';
 import { processExists } from '../../src/daemon/process-identity.js';
@@ -39,8 +39,8 @@ async function answers(socket: string): Promise<boolean> {
   }
 }
 
-test('RuntimeManager runs two separate containerd daemons, restarts a dead one, is adopted, stops in order', async () => {
-  const first = new RuntimeManager({ mode: 'managed', paths, logger: silentLogger });
+test('ContainerdSupervisor runs two separate containerd daemons, restarts a dead one, is adopted, stops in order', async () => {
+  const first = new ContainerdSupervisor({ mode: 'managed', paths, logger: silentLogger });
   await first.start();
   const hostPid = await pidOf(paths.hostContainerd.pidfile);
   const orchPid = await pidOf(paths.orchestratorContainerd.pidfile);
@@ -74,7 +74,7 @@ test('RuntimeManager runs two separate containerd daemons, restarts a dead one, 
 
   // berthd exits (detach) and a new one adopts the running daemons instead of starting others.
   first.detach();
-  const second = new RuntimeManager({ mode: 'managed', paths, logger: silentLogger });
+  const second = new ContainerdSupervisor({ mode: 'managed', paths, logger: silentLogger });
   await second.start();
   assert.equal(await pidOf(paths.hostContainerd.pidfile), restartedPid);
   assert.equal(await pidOf(paths.orchestratorContainerd.pidfile), orchPid);
@@ -94,9 +94,9 @@ test('RuntimeManager runs two separate containerd daemons, restarts a dead one, 
   assert.ok(!existsSync(paths.orchestratorContainerd.pidfile));
 });
 
-test('RuntimeManager in external mode only connects, and fails clearly when nothing answers', async () => {
+test('ContainerdSupervisor in external mode only connects, and fails clearly when nothing answers', async () => {
   const extPaths = berthPaths(`${root}/ext`);
-  const ext = new RuntimeManager({ mode: 'external', paths: extPaths, logger: silentLogger, readyTimeoutMs: 1000 });
+  const ext = new ContainerdSupervisor({ mode: 'external', paths: extPaths, logger: silentLogger, readyTimeoutMs: 1000 });
   await assert.rejects(ext.start(), (err: unknown) => {
     assert.ok(BerthError.is(err));
     assert.equal(err.code, 'UNAVAILABLE');

@@ -22,7 +22,7 @@ export interface DaemonHealth {
  * containers and the orchestrator's containerd for workloads. host-containerd starts first and stops
  * last, so break-glass access is the first thing up and the last thing down.
  */
-export class RuntimeManager {
+export class ContainerdSupervisor {
   readonly mode: ContainerdMode;
   readonly paths: BerthPaths;
   #log: Logger;
