@@ -2,6 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import WebSocket from 'ws';
 import { BerthError } from '../errors/index.js';
 import { errorFromResponse } from './api-error.js';
+import { statusLine } from './api-client.js';
 import {
   CONTENT_COMPLETE,
   HEARTBEAT_INTERVAL_MS,
@@ -24,6 +25,8 @@ export interface ExecClientOptions {
   onResize?: (send: (size: TtySize) => void) => void;
   /** Server silence after which the session is given up. Default 10 s. */
   serverTimeoutMs?: number;
+  /** Called with the status line of the server's answer to the upgrade (101, or its refusal), for -v. */
+  onStatus?: (line: string) => void;
 }
 
 export interface ExecOutcome {
@@ -109,7 +112,9 @@ export function runExec(o: ExecClientOptions): Promise<ExecOutcome> {
       }
     });
     // The server refused the upgrade (403 for a caller without exec access, 404, …): its error, as for any request.
+    ws.on('upgrade', (res) => o.onStatus?.(statusLine(res)));
     ws.on('unexpected-response', (req, res) => {
+      o.onStatus?.(statusLine(res));
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {

@@ -41,10 +41,12 @@ test('a read-only caller reads, and its writes and exec upgrades get 403, are re
   const exec = await upgradeExec(socketPath);
   assert.match(exec, /^HTTP\/1\.1 403 Forbidden\r\n/);
   assert.match(exec, /"message":"Host container 'ro' has api-access read-only: GET \/exec is not allowed"/);
-  await assert.rejects(runExec({ socketPath, target: 'control', command: ['true'], stdin: new PassThrough(), stdout: new PassThrough() }), {
+  const statuses: string[] = [];
+  await assert.rejects(runExec({ socketPath, target: 'control', command: ['true'], stdin: new PassThrough(), stdout: new PassThrough(), onStatus: (l) => statuses.push(l) }), {
     code: 'PERMISSION_DENIED',
     message: "Host container 'ro' has api-access read-only: GET /exec is not allowed",
   });
+  assert.deepEqual(statuses, ['HTTP/1.1 403 Forbidden'], 'the refusal status, for apiclient -v');
   assert.equal(execs, 0, 'the exec handler never saw either');
   assert.deepEqual(access.refusals, [
     "Host container 'ro' has api-access read-only: PATCH /settings is not allowed",

@@ -234,3 +234,60 @@ test('boot user data skips the sections of other parts of a Bottlerocket host; a
   assert.equal(run.code, 2);
   assert.match(run.stderr, /^apiclient: Unknown setting 'motd' \(allowed here: host-containers, bootstrap-containers, bootstrap-commands, container-registry\)\n$/);
 });
+
+/**
+ * `command` for host and bootstrap containers. Bottlerocket added both keys in v1.47.0 (settings-models
+ * 0.14; the migration `host-bootstrap-containers-command-setting` adds `settings.host-containers.*.command`
+ * and `settings.bootstrap-containers.*.command`), but no TOML example of `command` could be found in
+ * its documentation or repositories. So the two tables below are Bottlerocket's documented `mycontainer`
+ * and `mybootstrap` examples verbatim (settings reference, host-containers and bootstrap-containers
+ * pages), each with a `command` line added in the setting's shape: a list of strings, the whole argv.
+ */
+const COMMAND_USER_DATA = `
+[settings.host-containers.mycontainer]
+enabled = true
+source = "uri.to.container.in.oci-compatible-registry.example.com/foo:1.0.0"
+superpowered = false
+command = ["/usr/bin/my-agent", "--config", "/.bottlerocket/host-containers/current/user-data"]
+
+# Creates a bootstrap container called \`mybootstrap\`
+# It runs only one time and if exits with a non-zero code, will halt the boot process
+[settings.bootstrap-containers.mybootstrap]
+source = "uri.to.container.in.oci-compatible-registry.example.com/foo:1.0.0"
+mode = "once"
+essential = true
+command = ["/bin/sh", "-c", "echo hello > /.bottlerocket/bootstrap-containers/current/done"]
+`;
+
+test("Bottlerocket's host and bootstrap containers with a command apply at boot; a command that is not a list of strings refuses the user data, naming the key", async (t) => {
+  const root = await mkdtemp(path.join(tmpdir(), 'berth-ud-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  const file = path.join(root, 'user-data.toml');
+  for (const [bad, reason] of [
+    ['"/usr/bin/my-agent --verbose"', 'expected a list of strings, got "/usr/bin/my-agent --verbose"'],
+    ['["/usr/bin/my-agent", 7]', 'item 1 is not a string: got 7'],
+  ]) {
+    await writeFile(file, COMMAND_USER_DATA.replace(/^command = \["\/usr\/bin\/my-agent".*$/m, `command = ${bad}`));
+    await assert.rejects(boot(root, file), { code: 'INVALID_ARGUMENT', message: `Invalid user data in '${file}': Invalid setting 'host-containers.mycontainer.command': ${reason}` });
+  }
+  assert.deepEqual(await readdir(path.join(root, 'var/lib/berth')), ['datastore'], 'no marker written');
+
+  await writeFile(file, COMMAND_USER_DATA);
+  const booted = await boot(root, file);
+  t.after(() => booted.close());
+  const settings = await booted.client.getSettings();
+  assert.deepEqual(settings['host-containers']?.['mycontainer'], {
+    enabled: true,
+    source: 'uri.to.container.in.oci-compatible-registry.example.com/foo:1.0.0',
+    superpowered: false,
+    command: ['/usr/bin/my-agent', '--config', '/.bottlerocket/host-containers/current/user-data'],
+  });
+  assert.deepEqual(settings['bootstrap-containers'], {
+    mybootstrap: {
+      source: 'uri.to.container.in.oci-compatible-registry.example.com/foo:1.0.0',
+      mode: 'once',
+      essential: true,
+      command: ['/bin/sh', '-c', 'echo hello > /.bottlerocket/bootstrap-containers/current/done'],
+    },
+  });
+});

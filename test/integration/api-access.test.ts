@@ -4,9 +4,9 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startBerthd, until, type BerthdProcess } from '../helpers/berthd-process.js';
 import { makeTempRoot } from '../helpers/temp-root.js';
+import { hostContainerStatus, runningPid } from '../helpers/container-probe.js';
 import { REPO } from '../helpers/repo.js';
 import type { AuditRecord } from '../../src/audit/audit-log.js';
-import type { ContainerStatus } from '../../src/reconciler/status.js';
 
 /**
  * `api-access` against a real berthd: containers made from the control image (it has what the
@@ -25,11 +25,7 @@ after(async () => {
 /** Where host containers find apiclient (CONTAINER_PATHS.apiclient). */
 const APICLIENT_INSIDE = '/usr/local/bin/apiclient';
 
-const statusOf = (name: string) => berthd!.get<ContainerStatus>(`/host-containers/${name}`);
-const runningPid = (name: string, not?: number) => async () => {
-  const s = await statusOf(name);
-  return s.state === 'running' && s.pid !== undefined && s.pid !== not ? s.pid : undefined;
-};
+const statusOf = (name: string) => hostContainerStatus(berthd!, name);
 /** `apiclient exec NAME …`: the command runs inside the container, as a user's would. */
 const inside = (name: string, ...command: string[]) => berthd!.apiclient('exec', name, ...command);
 const apiclientIn = (name: string, ...args: string[]) => inside(name, APICLIENT_INSIDE, ...args);
@@ -53,9 +49,9 @@ test('api-access: read-only reads and is refused writes, commits and exec; none 
   await writeFile(file, USER_DATA);
   berthd = await startBerthd({ root, args: ['--images-dir', IMAGES, '--user-data', file] });
   const b = berthd;
-  const ro = await until('ro running', runningPid('ro'), 90_000);
-  const nope = await until('nope running', runningPid('nope'), 90_000);
-  const control = await until('control running', runningPid('control'), 90_000);
+  const ro = await until('ro running', runningPid(b, 'ro'), 90_000);
+  const nope = await until('nope running', runningPid(b, 'nope'), 90_000);
+  const control = await until('control running', runningPid(b, 'control'), 90_000);
 
   // read-only: the GET endpoints work from inside.
   const got = await apiclientIn('ro', 'get', 'host-containers.ro');
@@ -76,8 +72,9 @@ test('api-access: read-only reads and is refused writes, commits and exec; none 
     [['exec', 'control', 'true'], 'GET /exec'],
   ];
   for (const [args, request] of refused) {
-    const r = await apiclientIn('ro', ...args);
+    const r = await apiclientIn('ro', '-v', ...args);
     assert.equal(r.code, 6, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+    assert.match(`${r.stdout}${r.stderr}`, /^HTTP\/1\.1 403 Forbidden\r?$/m, `${args.join(' ')}: the API's answer is 403: ${r.stdout}${r.stderr}`);
     assert.ok(`${r.stdout}${r.stderr}`.includes(`Host container 'ro' has api-access read-only: ${request} is not allowed`), `${args.join(' ')}: ${r.stdout}${r.stderr}`);
   }
   assert.deepEqual(await snapshot(), before, 'settings and transactions byte-identical');
@@ -106,10 +103,14 @@ test('api-access: read-only reads and is refused writes, commits and exec; none 
   assert.notEqual((await inside('nope', 'test', '-e', APICLIENT_INSIDE)).code, 0, 'nope has no apiclient');
   assert.doesNotMatch((await inside('nope', 'env')).stdout, /BERTH_API_SOCKET/);
 
-  // control is admin by default: it changes ro's level, which replaces ro alone.
+  // control is admin by default: it reads as before, and changes ro's level, which replaces ro alone.
+  for (const args of [['get', 'host-containers.ro'], ['status'], ['audit']]) {
+    const r = await apiclientIn('control', ...args);
+    assert.equal(r.code, 0, `control: ${args.join(' ')}: ${r.stderr}`);
+  }
   const set = await apiclientIn('control', 'set', 'host-containers.ro.api-access=admin');
   assert.equal(set.code, 0, set.stderr);
-  const ro2 = await until('ro replaced', runningPid('ro', ro), 90_000);
+  const ro2 = await until('ro replaced', runningPid(b, 'ro', ro), 90_000);
   assert.equal((await statusOf('control')).pid, control, 'control untouched');
   assert.equal((await statusOf('nope')).pid, nope, 'nope untouched');
   // Now admin, ro may exec; control may exec into it.

@@ -4,9 +4,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startBerthd, until, type BerthdProcess } from '../helpers/berthd-process.js';
 import { makeTempRoot } from '../helpers/temp-root.js';
+import { argvOf, envOf, hostContainerStatus, runningPid } from '../helpers/container-probe.js';
 import { START_SCRIPT, testImagesDir } from '../helpers/test-images-dir.js';
 import { testImageArchive } from '../helpers/test-image.js';
-import type { ContainerStatus } from '../../src/reconciler/status.js';
 
 /**
  * `command` and `environment` end to end: boot user data sets them, the live processes show them
@@ -23,13 +23,7 @@ after(async () => {
 const LOOP = 'trap "exit 0" TERM; while :; do sleep 1; done';
 const AGENT_COMMAND = ['/bin/sh', '-c', LOOP, 'agent-arg0', '', 'two words'];
 
-const statusOf = (name: string) => berthd!.get<ContainerStatus>(`/host-containers/${name}`);
-const runningPid = (name: string, not?: number) => async () => {
-  const s = await statusOf(name);
-  return s.state === 'running' && s.pid !== undefined && s.pid !== not ? s.pid : undefined;
-};
-const argvOf = async (pid: number) => (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').slice(0, -1);
-const envOf = async (pid: number) => (await readFile(`/proc/${pid}/environ`, 'utf8')).split('\0').filter(Boolean);
+const statusOf = (name: string) => hostContainerStatus(berthd!, name);
 const setJson = (settings: unknown) => berthd!.apiclient('set', '--json', JSON.stringify(settings));
 
 function userData(source: string): string {
@@ -67,7 +61,7 @@ test('command and environment from boot user data run as written; apiclient set 
   assert.equal(await readFile(path.join(b.paths.bootstrapContainers, 'setup', 'done'), 'utf8'), 'ran by-command\n');
 
   // agent runs exactly its command, with the image's environment under the settings' and berth's on top.
-  const agent = await until('agent running', runningPid('agent'));
+  const agent = await until('agent running', runningPid(b, 'agent'));
   assert.deepEqual(await argvOf(agent), AGENT_COMMAND);
   const env = await envOf(agent);
   for (const v of ['PATH=/bin', 'IMAGE_VAR=image', 'MY_VAR=from settings', 'GREETING=hello world', 'BERTH_API_SOCKET=/run/berth/api.sock']) {
@@ -75,23 +69,23 @@ test('command and environment from boot user data run as written; apiclient set 
   }
   assert.ok(!env.includes('MY_VAR=image'), 'the settings value replaces the image one');
   // peer has no command: the image's entrypoint and cmd (the base image's /bin/sh), run by its shebang.
-  const peer = await until('peer running', runningPid('peer'));
+  const peer = await until('peer running', runningPid(b, 'peer'));
   assert.deepEqual(await argvOf(peer), ['/bin/sh', '/usr/bin/start', '/bin/sh']);
   assert.ok((await envOf(peer)).includes('PEER=1'));
-  const control = await until('control running', runningPid('control'));
+  const control = await until('control running', runningPid(b, 'control'));
 
   // A new command replaces agent alone.
   const newCommand = ['/bin/sh', '-c', LOOP, 'second'];
   const set1 = await setJson({ 'host-containers': { agent: { command: newCommand } } });
   assert.equal(set1.code, 0, set1.stderr);
-  const agent2 = await until('agent replaced', runningPid('agent', agent));
+  const agent2 = await until('agent replaced', runningPid(b, 'agent', agent));
   assert.deepEqual(await argvOf(agent2), newCommand);
   assert.ok((await envOf(agent2)).includes('GREETING=hello world'), 'the environment is kept');
 
   // A new environment replaces agent alone, as a whole table.
   const set2 = await setJson({ 'host-containers': { agent: { environment: { GREETING: 'bye' } } } });
   assert.equal(set2.code, 0, set2.stderr);
-  const agent3 = await until('agent replaced again', runningPid('agent', agent2));
+  const agent3 = await until('agent replaced again', runningPid(b, 'agent', agent2));
   const env3 = await envOf(agent3);
   assert.ok(env3.includes('GREETING=bye'));
   assert.ok(env3.includes('MY_VAR=image'), 'MY_VAR is no longer set by the settings: the image value shows again');

@@ -5,9 +5,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startBerthd, until, type BerthdProcess } from '../helpers/berthd-process.js';
 import { makeTempRoot } from '../helpers/temp-root.js';
+import { cgroupFile, cgroupOf, hostContainerStatus, runningPid } from '../helpers/container-probe.js';
 import { testImagesDir } from '../helpers/test-images-dir.js';
 import { testImageArchive } from '../helpers/test-image.js';
-import type { ContainerStatus } from '../../src/reconciler/status.js';
 
 /**
  * `resources` end to end on cgroup v1: boot user data sets limits, runc writes them into each
@@ -26,21 +26,7 @@ const LOOP = ['/bin/sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done'];
 /** Doubles a shell variable until the 16 MiB limit is hit (busybox sh keeps it all in its heap). */
 const HOG = ['/bin/sh', '-c', 'x=0123456789abcdef; while :; do x=$x$x; done'];
 
-const statusOf = (name: string) => berthd!.get<ContainerStatus>(`/host-containers/${name}`);
-const runningPid = (name: string, not?: number) => async () => {
-  const s = await statusOf(name);
-  return s.state === 'running' && s.pid !== undefined && s.pid !== not ? s.pid : undefined;
-};
-
-/** The cgroup v1 directory of `controller` that holds process `pid`. */
-async function cgroupOf(pid: number, controller: string): Promise<string> {
-  const lines = (await readFile(`/proc/${pid}/cgroup`, 'utf8')).split('\n');
-  const line = lines.find((l) => l.split(':')[1]?.split(',').includes(controller));
-  assert.ok(line, `${controller} in /proc/${pid}/cgroup`);
-  return line.split(':')[2]!;
-}
-const cgroupFile = async (pid: number, controller: string, file: string) =>
-  (await readFile(path.join('/sys/fs/cgroup', controller, await cgroupOf(pid, controller), file), 'utf8')).trim();
+const statusOf = (name: string) => hostContainerStatus(berthd!, name);
 
 function userData(source: string): string {
   return [
@@ -76,7 +62,7 @@ test('resources from boot user data are the cgroup limits of the container; a me
   const berthdPid = await readFile(b.paths.berthdPidfile, 'utf8');
 
   // limited: its limits are in the cgroup files of its own process, under host-containerd's cgroup parent.
-  const limited = await until('limited running', runningPid('limited'));
+  const limited = await until('limited running', runningPid(b, 'limited'));
   const cgroup = await cgroupOf(limited, 'memory');
   assert.ok(cgroup.startsWith(`${b.paths.hostContainerd.cgroupParent}/`), `${cgroup} under ${b.paths.hostContainerd.cgroupParent}`);
   assert.equal(await cgroupFile(limited, 'memory', 'memory.limit_in_bytes'), String(32 * MI));
@@ -85,11 +71,11 @@ test('resources from boot user data are the cgroup limits of the container; a me
   assert.equal(await cgroupFile(limited, 'cpu', 'cpu.cfs_period_us'), '100000');
   assert.equal(await cgroupFile(limited, 'pids', 'pids.max'), '64');
   // peer has none: the kernel's defaults.
-  const peer = await until('peer running', runningPid('peer'));
+  const peer = await until('peer running', runningPid(b, 'peer'));
   assert.equal(await cgroupFile(peer, 'pids', 'pids.max'), 'max');
   assert.equal(await cgroupFile(peer, 'cpu', 'cpu.cfs_quota_us'), '-1');
   assert.equal(await cgroupFile(peer, 'cpu', 'cpu.shares'), '1024');
-  const control = await until('control running', runningPid('control'));
+  const control = await until('control running', runningPid(b, 'control'));
 
   // hog: killed by the OOM killer in its cgroup, restarted with backoff, and status says so.
   const killed = await until('hog OOM-killed and restarted', async () => {
@@ -101,6 +87,13 @@ test('resources from boot user data are the cgroup limits of the container; a me
   assert.equal(table.code, 0, table.stderr);
   assert.match(table.stdout, /^hog\s+\S+.*\s137 \(oom-killed\)\s/m);
   assert.ok(b.lines.some((l) => l.includes('"container exited; restarting"') && l.includes('"oomKilled":true')), 'logged');
+  // With backoff: each restart after a kill waits, and the second wait is longer than the first.
+  const waits = b.lines
+    .filter((l) => l.includes('"container exited; restarting"'))
+    .map((l) => JSON.parse(l) as { container?: string; oomKilled?: boolean; restartInMs?: number })
+    .filter((r) => r.container === 'hog');
+  assert.ok(waits.length >= 2 && waits.slice(0, 2).every((r) => r.oomKilled === true), JSON.stringify(waits));
+  assert.ok(waits[0]!.restartInMs! > 0 && waits[1]!.restartInMs! > waits[0]!.restartInMs!, `growing waits: ${JSON.stringify(waits.map((r) => r.restartInMs))}`);
   for (const [name, pid] of [['limited', limited], ['peer', peer], ['control', control]] as const) {
     assert.equal((await statusOf(name)).pid, pid, `${name} untouched by the hog`);
   }
@@ -110,7 +103,7 @@ test('resources from boot user data are the cgroup limits of the container; a me
   // One limit through apiclient set: only limited is replaced, with the new limit.
   const set = await b.apiclient('set', 'host-containers.limited.resources.memory=48Mi');
   assert.equal(set.code, 0, set.stderr);
-  const limited2 = await until('limited replaced', runningPid('limited', limited));
+  const limited2 = await until('limited replaced', runningPid(b, 'limited', limited));
   assert.equal(await cgroupFile(limited2, 'memory', 'memory.limit_in_bytes'), String(48 * MI));
   assert.equal(await cgroupFile(limited2, 'pids', 'pids.max'), '64', 'the other limits stay');
   assert.equal((await statusOf('peer')).pid, peer, 'peer untouched');

@@ -34,6 +34,7 @@ export function registerExec(program: Command, ctx: CommandContext): void {
       const stdout = process.stdout as TerminalOut;
       const useTty = opts.tty ?? Boolean(stdin.isTTY && stdout.isTTY);
       const socketPath = ctx.client(cmd).socketPath;
+      const onStatus = ctx.statusPrinter(cmd);
       const raw = useTty && stdin.isTTY === true && typeof stdin.setRawMode === 'function';
       if (raw) stdin.setRawMode!(true);
       const restore = () => {
@@ -58,6 +59,7 @@ export function registerExec(program: Command, ctx: CommandContext): void {
           ...(useTty ? { tty: { rows: stdout.rows || 24, cols: stdout.columns || 80 } } : {}),
           stdin,
           stdout,
+          ...(onStatus ? { onStatus } : {}),
           onResize: (send) => {
             if (useTty && stdout.isTTY) stdout.on('resize', () => send({ rows: stdout.rows || 24, cols: stdout.columns || 80 }));
           },
