@@ -15,7 +15,9 @@ function exitingRuntime(exitCodes: Map<string, number>, started: string[]): Runt
     list: async () => [],
     inspect: async () => undefined,
     storedNames: async () => [],
-    syncUserData: async () => undefined,
+    userDataDigest: async () => undefined,
+    writeUserData: async () => undefined,
+    removeUserData: async () => undefined,
     create: async () => ({ imageDigest: 'sha256:x' }),
     start: async (name) => {
       started.push(name);

@@ -2,6 +2,7 @@ import type { BootstrapContainerSettings, Settings } from '../model/index.js';
 import { messageOf } from '../errors/index.js';
 import type { Logger } from '../lib/logger.js';
 import { desiredBootstrapContainer } from './desired.js';
+import { userDataStep } from './plan.js';
 import type { RuntimePort } from './runtime-port.js';
 
 /** How a bootstrap container's run ended. */
@@ -91,7 +92,10 @@ async function runOne(
   try {
     const desired = desiredBootstrapContainer(name, options.settings);
     if (!desired) return { result: 'failed', reason: 'no source set' };
-    await rt.syncUserData(name, 'bootstrap', desired.userData);
+    // Run to completion rather than reconciled: only its user data is planned, as a host container's is.
+    const userData = userDataStep(desired.userData, await rt.userDataDigest(name, 'bootstrap'));
+    if (userData === 'write-user-data') await rt.writeUserData(name, 'bootstrap', desired.userData as Buffer);
+    if (userData === 'remove-user-data') await rt.removeUserData(name, 'bootstrap');
     await options.recordRun(name, run); // before the start: a crash mid-run must not loop the boot
     await rt.create(desired);
     await rt.start(name, 'bootstrap');

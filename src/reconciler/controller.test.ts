@@ -6,6 +6,7 @@ import type { CreateOptions, RuntimePort } from './runtime-port.js';
 import type { ActualContainer, DesiredContainer } from './types.js';
 import type { Settings } from '../model/index.js';
 import { silentLogger } from '../lib/logger.js';
+import { userDataDigest } from '../lib/user-data-digest.js';
 
 /** A state table standing in for host-containerd: enough to test decisions, not containerd. */
 class TableRuntime implements RuntimePort {
@@ -25,9 +26,17 @@ class TableRuntime implements RuntimePort {
   async storedNames() {
     return [...this.userData.keys()];
   }
-  async syncUserData(name: string, _k: 'host', data: Buffer | undefined) {
-    if (data) this.userData.set(name, data.toString());
-    else this.userData.delete(name);
+  async userDataDigest(name: string) {
+    const data = this.userData.get(name);
+    return data === undefined ? undefined : userDataDigest(Buffer.from(data));
+  }
+  async writeUserData(name: string, _k: 'host', data: Buffer) {
+    this.calls.push(`write-user-data ${name}`);
+    this.userData.set(name, data.toString());
+  }
+  async removeUserData(name: string) {
+    this.calls.push(`remove-user-data ${name}`);
+    this.userData.delete(name);
   }
   async create(d: DesiredContainer) {
     this.calls.push(`create ${d.name}`);
@@ -132,10 +141,44 @@ test('controller writes user data before create and removes it when the setting 
   await ctl.start();
   await ctl.idle();
   assert.equal(runtime.userData.get('control'), '{"ssh":{}}');
+  assert.deepEqual(runtime.calls, ['write-user-data control', 'create control', 'start control']);
+  runtime.calls = [];
   set({ 'host-containers': { control } }, ['settings.host-containers.control.user-data']);
   await ctl.idle();
   assert.equal(runtime.userData.has('control'), false);
-  assert.deepEqual(runtime.calls.slice(-4), ['stop control', 'remove control', 'create control', 'start control'], 'user-data change replaces');
+  assert.deepEqual(runtime.calls, ['stop control', 'remove control', 'remove-user-data control', 'create control', 'start control'], 'user-data change replaces');
+  await ctl.stop();
+});
+
+test('controller keeps the user data of a disabled container as its settings have it', async () => {
+  const data = (text: string) => ({ ...admin, 'user-data': Buffer.from(text).toString('base64') });
+  const { runtime, ctl, set, statuses } = setup({ 'host-containers': { admin: data('one') } });
+  await ctl.start();
+  await ctl.idle();
+  assert.deepEqual(runtime.calls, ['write-user-data admin']);
+  set({ 'host-containers': { admin: data('two') } }, ['settings.host-containers.admin.user-data']);
+  await ctl.idle();
+  assert.equal(runtime.userData.get('admin'), 'two');
+  assert.equal(statuses.get('admin')?.state, 'disabled');
+  set({}, ['settings.host-containers.admin.user-data', 'settings.host-containers.admin.enabled']);
+  await ctl.idle();
+  assert.equal(runtime.userData.has('admin'), false);
+  assert.deepEqual(runtime.calls, ['write-user-data admin', 'write-user-data admin', 'remove-user-data admin']);
+  await ctl.stop();
+});
+
+test('controller rewrites user data changed behind its back without restarting the container', async () => {
+  const withData = { ...control, 'user-data': Buffer.from('keys').toString('base64') };
+  const { runtime, ctl, statuses } = setup({ 'host-containers': { control: withData } });
+  await ctl.start();
+  await ctl.idle();
+  runtime.calls = [];
+  runtime.userData.set('control', 'tampered');
+  await ctl.resyncAll();
+  await ctl.idle();
+  assert.deepEqual(runtime.calls, ['write-user-data control']);
+  assert.equal(runtime.userData.get('control'), 'keys');
+  assert.equal(statuses.get('control')?.state, 'running');
   await ctl.stop();
 });
 

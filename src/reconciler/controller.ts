@@ -3,12 +3,12 @@ import { messageOf } from '../errors/index.js';
 import { Backoff, type BackoffOptions } from '../lib/backoff.js';
 import type { Logger } from '../lib/logger.js';
 import { decodeUserData, desiredHostContainers } from './desired.js';
-import { plan } from './plan.js';
+import { isContainerStep, plan } from './plan.js';
 import type { PullRetry, RuntimePort } from './runtime-port.js';
 import { pullRetryMessage } from './pull-retry-message.js';
 import type { ContainerState, ContainerStatus, ExitReason } from './status.js';
 import type { StatusStore } from './status-store.js';
-import type { ActualContainer, DesiredContainer } from './types.js';
+import type { ActualContainer, ActualState, DesiredContainer, DesiredState, Step } from './types.js';
 import { WorkQueue, type HandlerResult } from './work-queue.js';
 
 export interface ControllerOptions {
@@ -187,69 +187,85 @@ export class HostContainerController {
   async #reconcileOnce(name: string): Promise<HandlerResult> {
     const now = this.#now();
     const settings = this.#settings();
-    const desired = desiredHostContainers(settings, now).get(name);
+    const desired: DesiredState = {
+      container: desiredHostContainers(settings, now).get(name),
+      userData: decodeUserData(name, settings['host-containers']?.[name]?.['user-data']),
+    };
     const r = this.#record(name);
-    await this.#runtime.syncUserData(name, 'host', decodeUserData(name, settings['host-containers']?.[name]?.['user-data']));
-    const actual = await this.#runtime.inspect(name, 'host');
-    if (actual?.imageDigest) r.imageDigest = actual.imageDigest;
+    const actual: ActualState = { container: await this.#runtime.inspect(name, 'host'), userDataDigest: await this.#runtime.userDataDigest(name, 'host') };
+    if (actual.container?.imageDigest) r.imageDigest = actual.container.imageDigest;
     const p = plan(desired, actual);
-    if (p.steps.length === 0) {
-      r.error = undefined;
-      if (actual?.task === 'running' || actual?.task === 'paused') {
-        r.pid = actual.pid;
-        this.#setState(r, 'running');
-      } else if (!settings['host-containers']?.[name]) {
-        this.#records.delete(name); // gone from settings and from host-containerd: forget it
-      } else {
-        this.#setState(r, this.#idleState(settings, name));
-      }
-      return {};
+    if (p.steps.length > 0) {
+      const pacing = this.#pace(r, actual.container, p.steps, now.getTime());
+      if (pacing !== undefined) return { requeueAfterMs: pacing };
+      this.#log.info({ container: name, steps: p.steps, reason: p.reason }, 'reconciling');
+      for (const step of p.steps) await this.#execute(step, r, desired);
     }
-    const pacing = this.#pace(r, actual, p.steps, now.getTime());
-    if (pacing !== undefined) return { requeueAfterMs: pacing };
-    this.#log.info({ container: name, steps: p.steps, reason: p.reason }, 'reconciling');
-    for (const step of p.steps) {
-      switch (step) {
-        case 'stop': {
-          this.#setState(r, 'stopping');
-          const exit = await this.#runtime.stop(name, 'host', { graceMs: this.#graceMs });
-          if (exit) r.lastExit = { code: exit.exitCode, at: exit.exitedAt };
-          break;
-        }
-        case 'remove':
-          await this.#runtime.remove(name, 'host');
-          r.pid = undefined;
-          this.#setState(r, 'stopped');
-          break;
-        case 'create': {
-          this.#setState(r, 'starting');
-          const onPullRetry = (retry: PullRetry) => {
-            r.error = pullRetryMessage((desired as DesiredContainer).source, retry, this.#now());
-            this.#setState(r, 'pulling'); // the puller logs each retry
-          };
-          r.imageDigest = (await this.#runtime.create(desired as DesiredContainer, { onPullRetry })).imageDigest;
-          this.#setState(r, 'starting');
-          break;
-        }
-        case 'start': {
-          this.#setState(r, 'starting');
-          r.pid = (await this.#runtime.start(name, 'host')).pid;
-          r.nextStartAt = undefined;
-          r.error = undefined;
-          r.backoff.started(this.#now().getTime());
-          this.#setState(r, 'running');
-          this.#log.info({ container: name, pid: r.pid }, 'container running');
-          break;
-        }
-      }
-    }
-    if (!desired) {
+    if (!p.steps.some(isContainerStep)) this.#settle(r, actual.container, settings);
+    else if (!desired.container) {
       r.error = undefined;
       r.backoff.reset();
       r.nextStartAt = undefined;
       this.#setState(r, this.#idleState(settings, name));
     }
     return {};
+  }
+
+  /** The state of a container the plan leaves as it is. */
+  #settle(r: Record, actual: ActualContainer | undefined, settings: Settings): void {
+    r.error = undefined;
+    if (actual?.task === 'running' || actual?.task === 'paused') {
+      r.pid = actual.pid;
+      this.#setState(r, 'running');
+    } else if (!settings['host-containers']?.[r.name]) {
+      this.#records.delete(r.name); // gone from settings and from host-containerd: forget it
+    } else {
+      this.#setState(r, this.#idleState(settings, r.name));
+    }
+  }
+
+  async #execute(step: Step, r: Record, desired: DesiredState): Promise<void> {
+    const name = r.name;
+    switch (step) {
+      case 'write-user-data':
+        await this.#runtime.writeUserData(name, 'host', desired.userData as Buffer); // planned only when set
+        break;
+      case 'remove-user-data':
+        await this.#runtime.removeUserData(name, 'host');
+        break;
+      case 'stop': {
+        this.#setState(r, 'stopping');
+        const exit = await this.#runtime.stop(name, 'host', { graceMs: this.#graceMs });
+        if (exit) r.lastExit = { code: exit.exitCode, at: exit.exitedAt };
+        break;
+      }
+      case 'remove':
+        await this.#runtime.remove(name, 'host');
+        r.pid = undefined;
+        this.#setState(r, 'stopped');
+        break;
+      case 'create': {
+        const container = desired.container as DesiredContainer;
+        this.#setState(r, 'starting');
+        const onPullRetry = (retry: PullRetry) => {
+          r.error = pullRetryMessage(container.source, retry, this.#now());
+          this.#setState(r, 'pulling'); // the puller logs each retry
+        };
+        r.imageDigest = (await this.#runtime.create(container, { onPullRetry })).imageDigest;
+        this.#setState(r, 'starting');
+        break;
+      }
+      case 'start': {
+        this.#setState(r, 'starting');
+        r.pid = (await this.#runtime.start(name, 'host')).pid;
+        r.nextStartAt = undefined;
+        r.error = undefined;
+        r.backoff.started(this.#now().getTime());
+        this.#setState(r, 'running');
+        this.#log.info({ container: name, pid: r.pid }, 'container running');
+        break;
+      }
+    }
   }
 
   /** Why an existing setting runs nothing: disabled, past its enabled-until, or without a source. */
@@ -264,8 +280,9 @@ export class HostContainerController {
    * Restarting a container that exited waits out its backoff; returns the wait in ms, or undefined
    * when the steps may run now. A fresh create is never delayed.
    */
-  #pace(r: Record, actual: ActualContainer | undefined, steps: readonly string[], now: number): number | undefined {
-    const restart = steps.length === 1 && steps[0] === 'start' && actual && (actual.task === 'stopped' || actual.task === 'none');
+  #pace(r: Record, actual: ActualContainer | undefined, steps: readonly Step[], now: number): number | undefined {
+    // A start without a create restarts the container there is; user data written with it waits too.
+    const restart = steps.includes('start') && !steps.includes('create') && actual && (actual.task === 'stopped' || actual.task === 'none');
     if (!restart) return undefined;
     if (r.nextStartAt === undefined) {
       const delay = r.backoff.failed(now);

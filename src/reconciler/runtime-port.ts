@@ -29,8 +29,12 @@ export interface RuntimePort {
   inspect(name: string, kind: ContainerKind): Promise<ActualContainer | undefined>;
   /** Names that have persistent storage (to clean user data of containers no longer in settings). */
   storedNames(kind: ContainerKind): Promise<string[]>;
-  /** Writes the decoded user data into the container's storage (0600), or removes it when undefined. */
-  syncUserData(name: string, kind: ContainerKind, data: Buffer | undefined): Promise<void>;
+  /** userDataDigest() of the user data in the container's storage; undefined when there is none. */
+  userDataDigest(name: string, kind: ContainerKind): Promise<string | undefined>;
+  /** Replaces the user data in the container's storage (0600) with `data`, atomically. */
+  writeUserData(name: string, kind: ContainerKind, data: Buffer): Promise<void>;
+  /** Removes the user data from the container's storage. */
+  removeUserData(name: string, kind: ContainerKind): Promise<void>;
   /** Gets the image (import or pull) and creates the container; does not start it. */
   create(desired: DesiredContainer, options?: CreateOptions): Promise<{ imageDigest: string }>;
   /** Starts the task, first deleting a stopped one. */

@@ -16,7 +16,7 @@ export interface DesiredContainer {
   /** Image reference or `oci-archive:` path. */
   source: string;
   superpowered: boolean;
-  /** Decoded user data, written to the container's storage before it starts. */
+  /** Decoded user data; part of the hash, so a change replaces the container (DesiredState stores it). */
   userData: Buffer | undefined;
   /** cgroup limits (memory, CPU, pids); empty = none. Always empty for bootstrap containers. */
   resources: ResourceLimits;
@@ -52,8 +52,28 @@ export interface ActualContainer {
   imageDigest?: string;
 }
 
+/**
+ * What the settings want for one name. User data is stored while the settings hold it, whether or
+ * not the container is wanted running (a disabled container keeps its SSH keys for its next start).
+ */
+export interface DesiredState {
+  /** The container to run; undefined when it is disabled, expired, without a source or gone. */
+  container: DesiredContainer | undefined;
+  /** Decoded user data to keep in the container's storage; undefined when the settings hold none. */
+  userData: Buffer | undefined;
+}
+
+/** What berth finds for one name. */
+export interface ActualState {
+  container: ActualContainer | undefined;
+  /** userDataDigest() of the user data in the container's storage; undefined when none is stored. */
+  userDataDigest: string | undefined;
+}
+
 /** One idempotent step of bringing a container to its desired state. */
-export type Step = 'stop' | 'remove' | 'create' | 'start';
+export type ContainerStep = 'stop' | 'remove' | 'create' | 'start';
+export type UserDataStep = 'write-user-data' | 'remove-user-data';
+export type Step = ContainerStep | UserDataStep;
 
 /** The steps for one container, with why (for logs and status). */
 export interface Plan {

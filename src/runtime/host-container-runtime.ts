@@ -5,6 +5,7 @@ import { decodeJsonAny, timestampToDate } from '../containerd/index.js';
 import { BerthError, isAlreadyExists, isNotFound, messageOf } from '../errors/index.js';
 import type { Logger } from '../lib/logger.js';
 import { backoffDelay } from '../lib/backoff.js';
+import { userDataDigest } from '../lib/user-data-digest.js';
 import { bootstrapClass, defaultClass, superpoweredClass, type ClassInputs, type HostFiles, type PrivilegedHost } from '../oci/classes.js';
 import { generateSpec, type Spec, type SpecOpt } from '../oci/spec.js';
 import { withoutSelinuxLabels } from '../oci/security-opts.js';
@@ -133,19 +134,29 @@ export class HostContainerRuntime implements RuntimePort {
     }
   }
 
-  async syncUserData(name: string, kind: ContainerKind, data: Buffer | undefined): Promise<void> {
-    const dir = this.storageDirOf(name, kind);
-    const file = path.join(dir, 'user-data');
-    if (!data) {
-      await rm(file, { force: true });
-      return;
+  async userDataDigest(name: string, kind: ContainerKind): Promise<string | undefined> {
+    try {
+      return userDataDigest(await readFile(this.#userDataFile(name, kind)));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
     }
-    const current = await readFile(file).catch(() => undefined);
-    if (current && current.equals(data)) return;
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+  }
+
+  async writeUserData(name: string, kind: ContainerKind, data: Buffer): Promise<void> {
+    const file = this.#userDataFile(name, kind);
+    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     const tmp = `${file}.tmp`;
     await writeFile(tmp, data, { mode: 0o600 });
     await rename(tmp, file);
+  }
+
+  async removeUserData(name: string, kind: ContainerKind): Promise<void> {
+    await rm(this.#userDataFile(name, kind), { force: true });
+  }
+
+  #userDataFile(name: string, kind: ContainerKind): string {
+    return path.join(this.storageDirOf(name, kind), 'user-data');
   }
 
   async create(desired: DesiredContainer, options: CreateOptions = {}): Promise<{ imageDigest: string }> {
